@@ -1,0 +1,158 @@
+"""The marketplace's settings: one frozen ``Settings`` read from ``MARKETPLACE_*`` variables.
+
+Read once at start-up (``Settings.from_env(os.environ)``) and passed explicitly to
+``create_app``, the worker and the CLI. There are no module-level settings.
+
+Variables (all optional):
+
+- ``MARKETPLACE_DATABASE_URL``: default ``sqlite:///./var/marketplace.db``.
+- ``MARKETPLACE_HOST`` / ``MARKETPLACE_PORT``: where ``marketplace serve`` listens;
+  default ``127.0.0.1`` / ``8000``.
+- ``MARKETPLACE_BASE_URL``: the public base URL used in generated URLs; default
+  ``http://{host}:{port}``.
+- ``MARKETPLACE_SMTP_URL``: e.g. ``smtp://127.0.0.1:2525``; unset means mail is logged and
+  stored, not sent.
+- ``MARKETPLACE_SECRET_KEY``: signing and encryption key; if unset, one is generated once
+  into ``{var_dir}/secret_key`` (mode 0600) and read back on later starts.
+- ``MARKETPLACE_VAR_DIR``: the folder for local state; default ``./var``.
+- ``MARKETPLACE_CXML_DTD_DIR``: the official cXML DTDs; default ``../shared/cxml-dtd``
+  beside the project checkout when that folder exists.
+- ``MARKETPLACE_DEMO``: ``1``/``0``; whether ``serve`` seeds the demo data (default ``1``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hmac
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class SettingsError(ValueError):
+    """A ``MARKETPLACE_*`` variable holds a value that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A secret string whose ``repr`` and ``str`` never show the value."""
+
+    _value: str = field(repr=False)
+
+    def reveal(self) -> str:
+        """Return the secret value; call this only where the value is really needed."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+    def __str__(self) -> str:
+        return "**********"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Secret):
+            return NotImplemented
+        return hmac.compare_digest(self._value.encode(), other._value.encode())
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the marketplace reads from its environment, fixed at start-up."""
+
+    database_url: str
+    base_url: str
+    host: str
+    port: int
+    smtp_url: str | None
+    secret_key: Secret
+    var_dir: Path
+    cxml_dtd_dir: Path | None
+    seed_demo: bool = True
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> Settings:
+        """Build settings from ``MARKETPLACE_*`` variables, generating the secret key if unset."""
+
+        def get(name: str) -> str | None:
+            value = environ.get(f"MARKETPLACE_{name}", "").strip()
+            return value or None
+
+        var_dir_text = get("VAR_DIR") or "./var"
+        var_dir = Path(var_dir_text)
+        host = get("HOST") or "127.0.0.1"
+        port = _parse_port(get("PORT") or "8000")
+        secret = get("SECRET_KEY")
+        dtd_dir = get("CXML_DTD_DIR")
+        return cls(
+            database_url=get("DATABASE_URL") or f"sqlite:///{var_dir_text}/marketplace.db",
+            base_url=(get("BASE_URL") or _default_base_url(host, port)).rstrip("/"),
+            host=host,
+            port=port,
+            smtp_url=get("SMTP_URL"),
+            secret_key=Secret(secret) if secret else load_or_create_secret_key(var_dir),
+            var_dir=var_dir,
+            cxml_dtd_dir=Path(dtd_dir) if dtd_dir else default_cxml_dtd_dir(),
+            seed_demo=_parse_bool("MARKETPLACE_DEMO", get("DEMO") or "1"),
+        )
+
+
+def load_or_create_secret_key(var_dir: Path) -> Secret:
+    """Read ``{var_dir}/secret_key``, creating it (mode 0600) with a fresh random key if missing.
+
+    Creation is atomic: the key is written to a private temporary file and hard-linked into
+    place, so two processes starting together end up with the same key, never a torn file.
+    """
+    path = var_dir / "secret_key"
+    if not path.exists():
+        var_dir.mkdir(parents=True, exist_ok=True)
+        tmp = var_dir / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as f:
+                f.write(secrets.token_urlsafe(48) + "\n")
+            with contextlib.suppress(FileExistsError):
+                os.link(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+    value = path.read_text(encoding="ascii").strip()
+    if not value:
+        raise SettingsError(f"{path} is empty; delete it or set MARKETPLACE_SECRET_KEY")
+    return Secret(value)
+
+
+def default_cxml_dtd_dir() -> Path | None:
+    """Return ``../shared/cxml-dtd`` beside the project checkout, or None if it isn't there."""
+    project_root = Path(__file__).resolve().parents[2]
+    if not (project_root / "pyproject.toml").is_file():
+        return None  # installed as a wheel: no checkout, no shared folder beside it
+    candidate = project_root.parent / "shared" / "cxml-dtd"
+    return candidate if candidate.is_dir() else None
+
+
+def _default_base_url(host: str, port: int) -> str:
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
+
+
+def _parse_port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise SettingsError(f"MARKETPLACE_PORT must be a number, not {text!r}") from None
+    if not 0 < port < 65536:
+        raise SettingsError(f"MARKETPLACE_PORT must be between 1 and 65535, not {port}")
+    return port
+
+
+def _parse_bool(name: str, text: str) -> bool:
+    lowered = text.lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise SettingsError(f"{name} must be 1 or 0, not {text!r}")

@@ -1,0 +1,111 @@
+import stat
+from pathlib import Path
+
+import pytest
+
+from marketplace.config import Secret, Settings, SettingsError
+
+
+def env_for(tmp_path: Path, **values: str) -> dict[str, str]:
+    environ = {"MARKETPLACE_VAR_DIR": str(tmp_path / "var"), "MARKETPLACE_CXML_DTD_DIR": ""}
+    environ.update({f"MARKETPLACE_{name}": value for name, value in values.items()})
+    return environ
+
+
+def test_settings_default_to_the_embedded_database_and_loopback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+
+    settings = Settings.from_env({})
+
+    assert settings.database_url == "sqlite:///./var/marketplace.db"
+    assert settings.host == "127.0.0.1"
+    assert settings.port == 8000
+    assert settings.base_url == "http://127.0.0.1:8000"
+    assert settings.smtp_url is None
+    assert settings.seed_demo is True
+
+
+def test_settings_read_marketplace_variables(tmp_path: Path) -> None:
+    settings = Settings.from_env(
+        env_for(
+            tmp_path,
+            DATABASE_URL="postgresql+psycopg://db/marketplace",
+            BASE_URL="https://market.example.com/",
+            HOST="0.0.0.0",
+            PORT="9000",
+            SMTP_URL="smtp://127.0.0.1:2525",
+            SECRET_KEY="s3cret-value",
+            CXML_DTD_DIR="/opt/dtd",
+            DEMO="0",
+        )
+    )
+
+    assert settings.database_url == "postgresql+psycopg://db/marketplace"
+    assert settings.base_url == "https://market.example.com"
+    assert (settings.host, settings.port) == ("0.0.0.0", 9000)
+    assert settings.smtp_url == "smtp://127.0.0.1:2525"
+    assert settings.secret_key.reveal() == "s3cret-value"
+    assert settings.cxml_dtd_dir == Path("/opt/dtd")
+    assert settings.seed_demo is False
+
+
+def test_default_base_url_follows_host_and_port(tmp_path: Path) -> None:
+    settings = Settings.from_env(env_for(tmp_path, HOST="127.0.0.2", PORT="8123"))
+
+    assert settings.base_url == "http://127.0.0.2:8123"
+
+
+def test_settings_are_frozen(tmp_path: Path) -> None:
+    settings = Settings.from_env(env_for(tmp_path))
+
+    with pytest.raises(AttributeError):
+        settings.port = 1  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("port", ["http", "0", "70000"])
+def test_unusable_port_is_a_clear_settings_error(tmp_path: Path, port: str) -> None:
+    with pytest.raises(SettingsError, match="MARKETPLACE_PORT"):
+        Settings.from_env(env_for(tmp_path, PORT=port))
+
+
+def test_secret_repr_and_str_hide_the_value(tmp_path: Path) -> None:
+    settings = Settings.from_env(env_for(tmp_path, SECRET_KEY="hunter2-hunter2"))
+
+    assert "hunter2" not in repr(settings)
+    assert "hunter2" not in repr(settings.secret_key)
+    assert "hunter2" not in str(settings.secret_key)
+    assert "hunter2" not in f"{settings}"
+    assert settings.secret_key == Secret("hunter2-hunter2")
+    assert settings.secret_key != Secret("something-else")
+
+
+def test_unset_secret_key_is_generated_into_var_dir_with_private_mode(tmp_path: Path) -> None:
+    settings = Settings.from_env(env_for(tmp_path))
+
+    key_file = tmp_path / "var" / "secret_key"
+    assert key_file.read_text().strip() == settings.secret_key.reveal()
+    assert len(settings.secret_key.reveal()) >= 32
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+
+
+def test_generated_secret_key_is_stable_across_starts(tmp_path: Path) -> None:
+    first = Settings.from_env(env_for(tmp_path))
+    second = Settings.from_env(env_for(tmp_path))
+
+    assert first.secret_key == second.secret_key
+    assert [p.name for p in (tmp_path / "var").iterdir()] == ["secret_key"]
+
+
+def test_generated_secret_keys_differ_between_installations(tmp_path: Path) -> None:
+    one = Settings.from_env({"MARKETPLACE_VAR_DIR": str(tmp_path / "one")})
+    two = Settings.from_env({"MARKETPLACE_VAR_DIR": str(tmp_path / "two")})
+
+    assert one.secret_key != two.secret_key
+
+
+def test_explicit_secret_key_writes_no_file(tmp_path: Path) -> None:
+    Settings.from_env(env_for(tmp_path, SECRET_KEY="given"))
+
+    assert not (tmp_path / "var" / "secret_key").exists()
