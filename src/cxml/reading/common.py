@@ -67,7 +67,6 @@ _item_out = constructor(ItemOut)
 # LineType extrinsics, accounting segments) are read once and shared: the models are
 # immutable, so one instance serves every reader, as interned strings do.
 _MONEY: dict[tuple[str, str | None], Money] = {}
-_DESCRIPTIONS: dict[tuple[str | None, str | None], Description] = {}
 _EXTRINSICS: dict[tuple[str | None, str | None], Extrinsic] = {}
 _CLASSIFICATIONS: dict[tuple[str | None, str | None], Classification] = {}
 _ACCOUNTINGS: dict[tuple[object, ...], Accounting] = {}
@@ -114,27 +113,16 @@ def read_name(element: Element) -> Name:
 def read_description(element: Element) -> Description:
     """``Description``: its own text, apart from an optional ``ShortName``."""
     language = element.get(XML_LANG)
+    language = language.strip() if language and language.strip() else DEFAULT_LANG
     if not len(element):
-        key = (element.text, language)
-        description = _DESCRIPTIONS.get(key)
-        if description is None:
-            description = remember(
-                _DESCRIPTIONS,
-                key,
-                _description((element.text or "").strip(), _lang_or_default(language), None),
-            )
-        return description
+        return _description((element.text or "").strip(), language, None)
     parts = [element.text or ""]
     short_name: str | None = None
     for child in element.getchildren():
         if child.tag == "ShortName":
             short_name = text(child) or None
         parts.append(child.tail or "")
-    return _description("".join(parts).strip(), _lang_or_default(language), short_name)
-
-
-def _lang_or_default(language: str | None) -> str:
-    return language.strip() if language and language.strip() else DEFAULT_LANG
+    return _description("".join(parts).strip(), language, short_name)
 
 
 def read_extrinsics(kids: Children) -> tuple[Extrinsic, ...]:
@@ -328,42 +316,47 @@ def read_item_detail(element: Element) -> ItemDetail:
     descriptions: list[Description] = []
     classifications: list[Classification] = []
     extrinsics: list[Extrinsic] = []
-    optional: dict[str, str | None] = {}
+    optional: dict[str, str | None] | None = None
     lead_time: int | None = None
     for child in element.getchildren():
         tag = child.tag
-        if tag == "Description":
-            descriptions.append(read_description(child))
-        elif tag == "UnitPrice":
+        if tag == "UnitPrice":
             unit_price = read_wrapped_money(child)
+        elif tag == "Description":
+            descriptions.append(read_description(child))
         elif tag == "UnitOfMeasure":
             unit_of_measure = (child.text or "").strip()
         elif tag == "Classification":
-            classifications.append(read_classification(child))
+            known = _CLASSIFICATIONS.get((child.get("domain"), child.text))
+            classifications.append(known or read_classification(child))
         elif tag == "Extrinsic":
-            extrinsics.append(read_extrinsic(child))
+            known_extrinsic = _EXTRINSICS.get((child.get("name"), child.text))
+            extrinsics.append(known_extrinsic or read_extrinsic(child))
         elif tag == "LeadTime":
             lead_time = integer(child, child.text, "value")
         elif tag in _ITEM_DETAIL_TEXTS:
+            optional = optional or {}
             optional[tag] = text(child) or None
     if unit_price is None:
         fail(element, "ItemDetail lacks the required UnitPrice element")
     if unit_of_measure is None:
         fail(element, "ItemDetail lacks the required UnitOfMeasure element")
+    more = optional or _NOTHING
     return _item_detail(
         unit_price,
         tuple(descriptions),
         unit_of_measure,
         tuple(classifications),
-        optional.get("ManufacturerPartID"),
-        optional.get("ManufacturerName"),
-        optional.get("URL"),
+        more.get("ManufacturerPartID"),
+        more.get("ManufacturerName"),
+        more.get("URL"),
         lead_time,
         tuple(extrinsics),
     )
 
 
 _ITEM_DETAIL_TEXTS = frozenset(("ManufacturerPartID", "ManufacturerName", "URL"))
+_NOTHING: dict[str, str | None] = {}
 
 
 def read_shipping(element: Element) -> Shipping:

@@ -10,6 +10,7 @@ from cxml.models.common import (
     Extrinsic,
     ItemDetail,
     ItemID,
+    ItemOut,
     Money,
     Shipping,
     Tax,
@@ -217,33 +218,41 @@ def read_punch_out_order_message(element: Element) -> PunchOutOrderMessage:
 
 def read_order_request(element: Element) -> OrderRequest:
     """``OrderRequest``."""
-    kids = children(element)
-    header = required(element, kids, "OrderRequestHeader")
-    hk = children(header)
-    bill_to = first(hk, "BillTo")
-    items = kids.get("ItemOut")
+    header: Element | None = None
+    items: list[ItemOut] = []
+    for child in element.getchildren():
+        tag = child.tag
+        if tag == "ItemOut":
+            items.append(read_item_out(child))
+        elif tag == "OrderRequestHeader":
+            header = child
+    if header is None:
+        fail(element, "OrderRequest lacks the required OrderRequestHeader element")
     if not items:
         fail(element, "OrderRequest has no ItemOut lines")
-    return OrderRequest(
-        header=OrderRequestHeader(
-            order_id=attr(header, "orderID"),
-            order_date=datetime_attr(header, "orderDate"),
-            total=read_wrapped_money(required(header, hk, "Total")),
-            bill_to=read_wrapped_address(bill_to) if bill_to is not None else None,
-            type=enum_attr(header, "type", OrderType, OrderType.NEW),
-            order_version=opt_integer(header, "orderVersion"),
-            order_type=opt_attr(header, "orderType"),
-            requisition_id=opt_attr(header, "requisitionID"),
-            ship_to=opt_wrapped_address(hk, "ShipTo"),
-            shipping=opt_shipping(hk),
-            tax=opt_tax(hk),
-            payment_terms=read_payment_terms(hk),
-            contacts=tuple(read_contact(c) for c in hk.get("Contact", ())),
-            comments=read_comments(hk),
-            document_reference=read_document_reference(hk),
-            extrinsics=read_extrinsics(hk),
-        ),
-        items=tuple(read_item_out(i) for i in items),
+    return OrderRequest(_read_order_request_header(header), tuple(items))
+
+
+def _read_order_request_header(header: Element) -> OrderRequestHeader:
+    hk = children(header)
+    bill_to = first(hk, "BillTo")
+    return OrderRequestHeader(
+        order_id=attr(header, "orderID"),
+        order_date=datetime_attr(header, "orderDate"),
+        total=read_wrapped_money(required(header, hk, "Total")),
+        bill_to=read_wrapped_address(bill_to) if bill_to is not None else None,
+        type=enum_attr(header, "type", OrderType, OrderType.NEW),
+        order_version=opt_integer(header, "orderVersion"),
+        order_type=opt_attr(header, "orderType"),
+        requisition_id=opt_attr(header, "requisitionID"),
+        ship_to=opt_wrapped_address(hk, "ShipTo"),
+        shipping=opt_shipping(hk),
+        tax=opt_tax(hk),
+        payment_terms=read_payment_terms(hk),
+        contacts=tuple(read_contact(c) for c in hk.get("Contact", ())),
+        comments=read_comments(hk),
+        document_reference=read_document_reference(hk),
+        extrinsics=read_extrinsics(hk),
     )
 
 

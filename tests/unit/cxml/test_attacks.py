@@ -513,6 +513,12 @@ ATTACKS: dict[str, Attack] = {
         ),
         ("internal subset",),
     ),
+    "just under 5 MiB of tiny elements": Attack(
+        lambda s: cxml_doc(
+            setup_request(b"<BuyerCookie>c</BuyerCookie>" + b'<Extrinsic name="a"/>' * 240_000)
+        ),
+        ("more than 200000 elements",),
+    ),
     "a 5,000-digit lineNumber": Attack(
         lambda s: cxml_doc(
             setup_request(
