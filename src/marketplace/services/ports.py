@@ -1,0 +1,124 @@
+"""The small Protocols through which use cases reach storage (and, later, mail and HTTP).
+
+``marketplace.storage`` implements them with SQLAlchemy (``Sql*``); unit tests use ``Fake*``
+in-memory versions. A :class:`UnitOfWork` is one transaction: use it as a context manager,
+call ``commit()`` to keep the work; leaving the block without committing rolls it back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from types import TracebackType
+from typing import Protocol, Self
+
+from marketplace.domain.accounts import Account, ApiKey, Organization, User
+from marketplace.domain.catalog import Product, SearchPage, SearchQuery, Seller
+
+__all__ = [
+    "AccountRepository",
+    "ApiKeyRepository",
+    "CatalogRepository",
+    "Clock",
+    "OrganizationRepository",
+    "UnitOfWork",
+    "UnitOfWorkFactory",
+    "UserRepository",
+]
+
+Clock = Callable[[], dt.datetime]
+
+
+class OrganizationRepository(Protocol):
+    """Organizations by id."""
+
+    def add(self, organization: Organization) -> None: ...
+
+    def get(self, organization_id: str) -> Organization | None: ...
+
+
+class AccountRepository(Protocol):
+    """Accounts by id and by organization."""
+
+    def add(self, account: Account) -> None: ...
+
+    def get(self, account_id: str) -> Account | None: ...
+
+    def list_for_organization(self, organization_id: str) -> Sequence[Account]: ...
+
+
+class UserRepository(Protocol):
+    """Users by id and by e-mail (unique across the marketplace, stored lower-case)."""
+
+    def add(self, user: User) -> None: ...
+
+    def get(self, user_id: str) -> User | None: ...
+
+    def get_by_email(self, email: str) -> User | None: ...
+
+    def list_for_account(self, account_id: str) -> Sequence[User]: ...
+
+
+class ApiKeyRepository(Protocol):
+    """API keys by their public prefix."""
+
+    def add(self, key: ApiKey) -> None: ...
+
+    def get_by_prefix(self, prefix: str) -> ApiKey | None: ...
+
+    def list_for_user(self, user_id: str) -> Sequence[ApiKey]: ...
+
+    def revoke(self, key_id: str, at: dt.datetime) -> None: ...
+
+
+class CatalogRepository(Protocol):
+    """Sellers and products with their offers, and full-text search over them."""
+
+    def add_sellers(self, sellers: Iterable[Seller]) -> None: ...
+
+    def add_products(self, products: Iterable[Product]) -> int:
+        """Store products (with offers) and index them for search; return how many."""
+        ...
+
+    def get_product(self, product_id: str) -> Product | None: ...
+
+    def search(self, query: SearchQuery) -> SearchPage:
+        """Full text over title, descriptions, seller and categories, filtered, best first.
+
+        The same query gives the same hits on every backend; only the order of equally
+        relevant hits may differ. ``facets`` counts hits per ``pricing_model``,
+        ``delivery_method`` and ``category`` (each ignoring its own filter).
+        """
+        ...
+
+    def categories(self) -> Sequence[tuple[str, int]]:
+        """Every category with its number of products, most used first."""
+        ...
+
+    def count_products(self) -> int: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction over all repositories."""
+
+    organizations: OrganizationRepository
+    accounts: AccountRepository
+    users: UserRepository
+    api_keys: ApiKeyRepository
+    catalog: CatalogRepository
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]

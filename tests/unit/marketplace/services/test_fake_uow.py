@@ -1,0 +1,435 @@
+"""The in-memory fakes behave like storage: transactions, constraints and search rules.
+
+Other test suites (the web's) rely on ``tests/support/fake_uow.py``; these tests pin down the
+behaviour its docstring promises.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+
+import pytest
+from fake_uow import FakeIntegrityError, FakeStore, FakeUnitOfWork, FakeUnitOfWorkFactory
+
+from marketplace.domain.accounts import Account, AccountKind, ApiKey, Organization, User
+from marketplace.domain.catalog import (
+    DeliveryMethod,
+    Dimension,
+    DimensionKind,
+    Instalment,
+    Offer,
+    PricingModel,
+    Product,
+    SearchQuery,
+    Seller,
+)
+from marketplace.domain.errors import ConflictError, ValidationError
+from marketplace.services.ports import UnitOfWork, UnitOfWorkFactory
+
+NOW = dt.datetime(2024, 5, 1, tzinfo=dt.UTC)
+ORG = Organization(id="o-1", name="Acme", management_account_id="111111111111", created_at=NOW)
+ACCOUNT = Account(
+    id="111111111111", organization_id="o-1", name="Acme", kind=AccountKind.MANAGEMENT,
+    created_at=NOW,
+)  # fmt: skip
+USER = User(
+    id="u-1", account_id=ACCOUNT.id, email="it@acme.example", name="It", password_hash=None,
+    policies=(), created_at=NOW,
+)  # fmt: skip
+KEY = ApiKey(id="k-1", user_id="u-1", prefix="abcdefghijkl", key_hash="h", created_at=NOW)
+Write = Callable[[FakeUnitOfWork], object]
+SELLER = Seller(id="seller-1", name="Kestrel Observability")
+OTHER_SELLER = Seller(id="seller-2", name="Basalt Security")
+
+
+def offer(
+    model: PricingModel,
+    *,
+    prices: tuple[str, ...] = (),
+    instalments: tuple[str, ...] = (),
+    default: bool = True,
+    currency: str = "USD",
+) -> Offer:
+    return Offer(
+        id=f"offer-{model.value}-{default}",
+        product_id="",
+        name=model.label,
+        pricing_model=model,
+        currency=currency,
+        dimensions=tuple(
+            Dimension(
+                key=f"d{i}", name="D", unit="Users", price=Decimal(p), kind=DimensionKind.CONTRACT
+            )
+            for i, p in enumerate(prices)
+        ),
+        instalments=tuple(
+            Instalment(month_offset=i, amount=Decimal(a)) for i, a in enumerate(instalments)
+        ),
+        is_default=default,
+    )
+
+
+def product(
+    pid: str,
+    title: str,
+    *,
+    description: str = "A product.",
+    seller: Seller = SELLER,
+    categories: tuple[str, ...] = ("Observability",),
+    delivery: DeliveryMethod = DeliveryMethod.SAAS,
+    offers: tuple[Offer, ...] = (),
+) -> Product:
+    return Product(
+        id=pid,
+        title=title,
+        short_description=description,
+        long_description=description,
+        seller=seller,
+        categories=categories,
+        delivery_method=delivery,
+        offers=tuple(
+            dataclasses.replace(o, id=f"{o.id}-{pid}", product_id=pid)
+            for o in offers or (offer(PricingModel.FREE),)
+        ),
+        created_at=NOW,
+    )
+
+
+def with_accounts() -> FakeUnitOfWorkFactory:
+    factory = FakeUnitOfWorkFactory()
+    with factory() as uow:
+        uow.organizations.add(ORG)
+        uow.accounts.add(ACCOUNT)
+        uow.users.add(USER)
+        uow.api_keys.add(KEY)
+        uow.commit()
+    return factory
+
+
+def with_products(*products: Product) -> FakeUnitOfWorkFactory:
+    factory = FakeUnitOfWorkFactory()
+    with factory() as uow:
+        uow.catalog.add_sellers([SELLER, OTHER_SELLER])
+        uow.catalog.add_products(products)
+        uow.commit()
+    return factory
+
+
+def test_the_fakes_satisfy_the_ports() -> None:
+    uow: UnitOfWork = FakeUnitOfWork()
+    factory: UnitOfWorkFactory = FakeUnitOfWorkFactory()
+
+    assert uow is not None
+    assert factory is not None
+
+
+# --- transactions ----------------------------------------------------------------------------
+
+
+def test_work_is_kept_only_when_committed() -> None:
+    store = FakeStore()
+    uow = FakeUnitOfWork(store)
+
+    with uow:
+        uow.organizations.add(ORG)
+    assert store.organizations == {}
+
+    with uow:
+        uow.organizations.add(ORG)
+        uow.commit()
+    assert store.organizations == {"o-1": ORG}
+
+
+def test_work_after_a_commit_is_a_new_transaction_dropped_unless_committed() -> None:
+    uow = FakeUnitOfWork()
+
+    with uow:
+        uow.organizations.add(ORG)
+        uow.commit()
+        uow.accounts.add(ACCOUNT)
+        assert uow.accounts.get(ACCOUNT.id) == ACCOUNT  # visible inside its transaction
+
+    assert uow.store.accounts == {}
+    assert uow.commits == 1
+
+
+def test_rollback_undoes_the_work_since_the_last_commit() -> None:
+    uow = FakeUnitOfWork()
+
+    with uow:
+        uow.organizations.add(ORG)
+        uow.commit()
+        uow.accounts.add(ACCOUNT)
+        uow.rollback()
+        assert uow.accounts.get(ACCOUNT.id) is None
+        assert uow.organizations.get(ORG.id) == ORG
+
+
+def test_an_exception_in_the_block_drops_the_uncommitted_work() -> None:
+    uow = FakeUnitOfWork()
+
+    def fail_midway() -> None:
+        with uow:
+            uow.organizations.add(ORG)
+            raise KeyError("boom")
+
+    with pytest.raises(KeyError):
+        fail_midway()
+
+    assert uow.store.organizations == {}
+
+
+def test_a_unit_of_work_cannot_be_entered_twice_at_once_but_again_afterwards() -> None:
+    uow = FakeUnitOfWork()
+
+    with uow, pytest.raises(RuntimeError, match="already in use"), uow:
+        pass
+    with uow:
+        assert uow.transactions == 2
+
+
+def test_repositories_refuse_to_work_outside_a_transaction() -> None:
+    uow = FakeUnitOfWork()
+
+    with pytest.raises(RuntimeError, match="with"):
+        uow.organizations.get("o-1")
+    with pytest.raises(RuntimeError):
+        uow.commit()
+
+
+def test_a_commit_error_is_raised_once_and_keeps_nothing() -> None:
+    uow = FakeUnitOfWork()
+    uow.commit_error = OSError("disk full")
+
+    with uow:
+        uow.organizations.add(ORG)
+        with pytest.raises(OSError, match="disk full"):
+            uow.commit()
+    with uow:
+        uow.organizations.add(ORG)
+        uow.commit()
+
+    assert uow.commits == 1
+
+
+def test_units_of_work_from_one_factory_share_the_store_and_count_commits() -> None:
+    factory = with_accounts()
+
+    with factory() as uow:
+        assert uow.users.get("u-1") == USER
+
+    assert factory.commits == 1
+    assert len(factory.created) == 2
+
+
+# --- constraints -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda uow: uow.organizations.add(ORG),
+        lambda uow: uow.accounts.add(ACCOUNT),
+        lambda uow: uow.users.add(dataclasses.replace(USER, id="u-2", email="IT@acme.example")),
+        lambda uow: uow.api_keys.add(dataclasses.replace(KEY, id="k-2")),
+    ],
+    ids=["organization-id", "account-id", "email-any-case", "key-prefix"],
+)
+def test_duplicates_are_refused(write: Write) -> None:
+    factory = with_accounts()
+
+    with factory() as uow, pytest.raises(FakeIntegrityError):
+        write(uow)
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda uow: uow.accounts.add(ACCOUNT),
+        lambda uow: uow.users.add(USER),
+        lambda uow: uow.api_keys.add(KEY),
+    ],
+    ids=[
+        "account-without-organization",
+        "user-without-account",
+        "key-without-user",
+    ],
+)
+def test_foreign_keys_must_exist(write: Write) -> None:
+    uow = FakeUnitOfWork()
+
+    with uow, pytest.raises(FakeIntegrityError, match="foreign key"):
+        write(uow)
+
+
+def test_a_product_without_offers_is_refused_as_storage_refuses_it() -> None:
+    bare = dataclasses.replace(product("prod-2", "T"), offers=())
+    factory = with_products()
+
+    with factory() as uow, pytest.raises(ValidationError):
+        uow.catalog.add_products([product("prod-1", "T"), bare])
+
+    assert factory.store.products == {}
+
+
+@pytest.mark.parametrize(
+    "batch",
+    [
+        [product("prod-1", "Again")],
+        [product("prod-2", "New"), product("prod-2", "New twice")],
+        [dataclasses.replace(product("prod-3", "Same offer"), offers=product("prod-1", "").offers)],
+    ],
+    ids=["stored-product-id", "repeated-product-id", "stored-offer-id"],
+)
+def test_a_duplicate_product_is_a_conflict_and_adds_nothing(batch: list[Product]) -> None:
+    factory = with_products(product("prod-1", "T"))
+
+    with factory() as uow, pytest.raises(ConflictError):
+        uow.catalog.add_products([product("prod-9", "Innocent"), *batch])
+
+    assert set(factory.store.products) == {"prod-1"}
+
+
+def test_adding_products_stores_their_sellers_and_sellers_keep_their_first_name() -> None:
+    factory = FakeUnitOfWorkFactory()
+    renamed = Seller(id=SELLER.id, name="Renamed")
+
+    with factory() as uow:
+        added = uow.catalog.add_products([product("prod-1", "T")])
+        uow.catalog.add_sellers([renamed, OTHER_SELLER, OTHER_SELLER])
+        uow.commit()
+
+    assert added == 1
+    assert factory.store.sellers == {SELLER.id: SELLER, OTHER_SELLER.id: OTHER_SELLER}
+
+
+def test_revoking_a_key_stamps_it() -> None:
+    factory = with_accounts()
+
+    with factory() as uow:
+        uow.api_keys.revoke("k-1", NOW)
+        uow.commit()
+
+    assert factory.store.api_keys["k-1"].revoked_at == NOW
+    with factory() as uow:
+        assert uow.api_keys.get_by_prefix(KEY.prefix) == factory.store.api_keys["k-1"]
+        assert uow.api_keys.list_for_user("u-1") == [factory.store.api_keys["k-1"]]
+
+
+def test_lookups_find_what_was_stored() -> None:
+    factory = with_accounts()
+
+    with factory() as uow:
+        assert uow.users.get_by_email("IT@ACME.example") == USER
+        assert uow.users.list_for_account(ACCOUNT.id) == [USER]
+        assert uow.accounts.list_for_organization("o-1") == [ACCOUNT]
+        assert uow.accounts.list_for_organization("o-2") == []
+
+
+# --- catalog ---------------------------------------------------------------------------------
+
+LOGS = product("prod-b", "Log Analytics", description="Search logs fast.")
+TRACES = product(
+    "prod-a",
+    "Tracing Suite",
+    description="Correlate logs and traces.",
+    offers=(offer(PricingModel.SAAS_CONTRACT, prices=("19.00", "9.50")),),
+)
+SCANNER = product(
+    "prod-c",
+    "Vulnerability Scanner",
+    description="Finds flaws.",
+    seller=OTHER_SELLER,
+    categories=("Security", "DevOps", "Security"),
+    delivery=DeliveryMethod.SERVER,
+    offers=(
+        offer(PricingModel.FREE_TRIAL, default=False),
+        offer(PricingModel.FLEXIBLE_PAYMENT, instalments=("5000.00", "4999.99"), currency="EUR"),
+    ),
+)
+CATALOG = (LOGS, TRACES, SCANNER)
+
+
+def search(**criteria: object) -> tuple[list[str], int, dict[str, dict[str, int]]]:
+    factory = with_products(*CATALOG)
+    with factory() as uow:
+        page = uow.catalog.search(SearchQuery(**criteria))  # type: ignore[arg-type]
+    return [item.id for item in page.items], page.total, page.facets
+
+
+def test_an_empty_search_lists_everything_newest_first() -> None:
+    ids, total, _ = search()
+
+    assert (ids, total) == (["prod-c", "prod-a", "prod-b"], 3)
+
+
+def test_every_word_must_be_found_case_insensitively_as_a_substring() -> None:
+    assert search(text="LOGS")[0] == ["prod-a", "prod-b"]  # a tie: the newer first
+    assert search(text="log traces")[0] == ["prod-a"]
+    assert search(text="analy")[0] == ["prod-b"]
+    assert search(text="log kubernetes")[0] == []
+
+
+def test_title_matches_rank_above_seller_and_category_matches_above_descriptions() -> None:
+    assert search(text="log")[0] == ["prod-b", "prod-a"]  # title beats description
+    assert search(text="security")[0] == ["prod-c"]  # found in seller and category
+    assert search(text="suite")[0] == ["prod-a"]
+
+
+def test_the_pricing_model_filter_looks_at_the_default_offer() -> None:
+    assert search(pricing_model=PricingModel.FLEXIBLE_PAYMENT)[0] == ["prod-c"]
+    assert search(pricing_model=PricingModel.FREE_TRIAL)[0] == []
+
+
+def test_delivery_method_and_category_filters() -> None:
+    assert search(delivery_method=DeliveryMethod.SERVER)[0] == ["prod-c"]
+    assert search(category="DevOps")[0] == ["prod-c"]
+    assert search(category="devops")[0] == []  # exact names
+
+
+def test_facets_count_hits_each_ignoring_its_own_filter() -> None:
+    _, total, facets = search(text="s", pricing_model=PricingModel.FREE)
+
+    assert total == 1
+    assert facets == {
+        "pricing_model": {"free": 1, "saas_contract": 1, "flexible_payment": 1},
+        "delivery_method": {"saas": 1},
+        "category": {"Observability": 1},
+    }
+    assert list(facets["pricing_model"]) == ["free", "saas_contract", "flexible_payment"]
+
+
+def test_pages_slice_the_hits_and_keep_the_total() -> None:
+    assert search(page=2, page_size=2)[:2] == (["prod-b"], 3)
+    assert search(page=5, page_size=2)[:2] == ([], 3)
+
+
+def test_summaries_carry_the_default_offers_model_starting_price_and_currency() -> None:
+    factory = with_products(*CATALOG)
+    with factory() as uow:
+        items = {i.id: i for i in uow.catalog.search(SearchQuery()).items}
+
+    assert items["prod-a"].starting_price == Decimal("9.50")
+    assert items["prod-b"].starting_price is None
+    assert items["prod-c"].starting_price == Decimal("4999.99")
+    assert items["prod-c"].currency == "EUR"
+    assert items["prod-c"].pricing_model is PricingModel.FLEXIBLE_PAYMENT
+    assert items["prod-c"].categories == ("Security", "DevOps")
+    assert items["prod-c"].seller_name == "Basalt Security"
+
+
+def test_categories_are_counted_most_used_first() -> None:
+    factory = with_products(*CATALOG)
+
+    with factory() as uow:
+        assert list(uow.catalog.categories()) == [
+            ("Observability", 2),
+            ("DevOps", 1),
+            ("Security", 1),
+        ]
+        assert uow.catalog.count_products() == 3
+        assert uow.catalog.get_product("prod-c") == SCANNER
+        assert uow.catalog.get_product("prod-z") is None
