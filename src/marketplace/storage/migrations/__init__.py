@@ -1,0 +1,1 @@
+"""Alembic migrations of the marketplace schema, run by ``marketplace.storage.migrate``."""

@@ -1,0 +1,238 @@
+"""The portable tables (SQLAlchemy Core), the same on SQLite and PostgreSQL.
+
+The migrations in ``migrations/versions`` create exactly these (a test compares them). The
+full-text index, ``product_search``, is not here: it is an FTS5 virtual table on SQLite and a
+``tsvector`` table on PostgreSQL, created by the migrations and queried by ``search.py``.
+
+Conventions: enums are stored by value in short strings; money is ``DecimalText`` (the exact
+decimal string, since SQLite has no exact numeric type); times are UTC; an offer's
+dimensions, durations and instalments are JSON text (read and written only whole, with the
+offer); a user's policy names are a JSON list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+
+__all__ = [
+    "DecimalText",
+    "UtcDateTime",
+    "accounts",
+    "api_keys",
+    "catalog_facet_counts",
+    "metadata",
+    "offers",
+    "organizations",
+    "product_categories",
+    "products",
+    "sellers",
+    "users",
+]
+
+
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """An aware UTC datetime; naive values are taken as UTC. SQLite keeps naive UTC text."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        utc = value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, dt.datetime)
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+class DecimalText(TypeDecorator[Decimal]):
+    """A Decimal stored as its exact string: ``Decimal("0.000123456789")`` comes back equal."""
+
+    impl = String(64)
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> Any:
+        return None if value is None else str(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        return None if value is None else Decimal(value)
+
+
+# Constraint names are spelled out so that migrations and models agree on every backend.
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# SQLite only aliases the rowid for a column declared exactly INTEGER PRIMARY KEY.
+_SERIAL = BigInteger().with_variant(Integer(), "sqlite")
+
+organizations = Table(
+    "organizations",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("management_account_id", String(12), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", String(12), primary_key=True),
+    Column(
+        "organization_id",
+        String(32),
+        ForeignKey("organizations.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column(
+        "account_id",
+        String(12),
+        ForeignKey("accounts.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("email", String(320), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("password_hash", String(255)),
+    Column("policies", Text(), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column(
+        "user_id",
+        String(32),
+        ForeignKey("users.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("prefix", String(64), nullable=False, unique=True),
+    Column("key_hash", String(128), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("revoked_at", UtcDateTime()),
+)
+
+sellers = Table(
+    "sellers",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+)
+
+# ``pk`` is the row's number (the full-text index refers to it); ``id`` is the public id.
+# ``pricing_model`` and ``starting_price`` are those of the default offer, kept here so that
+# filters and result lists never read offers.
+products = Table(
+    "products",
+    metadata,
+    Column("pk", _SERIAL, primary_key=True, autoincrement=True),
+    Column("id", String(64), nullable=False, unique=True),
+    Column("title", String(300), nullable=False),
+    Column("short_description", Text(), nullable=False),
+    Column("long_description", Text(), nullable=False),
+    Column("seller_id", String(64), ForeignKey("sellers.id"), nullable=False, index=True),
+    Column("delivery_method", String(32), nullable=False),
+    Column("pricing_model", String(32), nullable=False),
+    Column("starting_price", DecimalText()),
+    Column("currency", String(3), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Index(None, "pricing_model", "pk"),
+    Index(None, "delivery_method", "pk"),
+)
+
+product_categories = Table(
+    "product_categories",
+    metadata,
+    Column(
+        "product_pk",
+        _SERIAL,
+        ForeignKey("products.pk", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("position", Integer(), nullable=False),
+    Column("name", String(100), nullable=False),
+    PrimaryKeyConstraint("product_pk", "position"),
+    UniqueConstraint("product_pk", "name"),
+    Index(None, "name", "product_pk"),
+    sqlite_with_rowid=False,  # a product's categories are read together, by product_pk
+)
+
+offers = Table(
+    "offers",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column(
+        "product_pk",
+        _SERIAL,
+        ForeignKey("products.pk", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("position", Integer(), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("pricing_model", String(32), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("trial_days", Integer(), nullable=False),
+    Column("is_default", Boolean(), nullable=False),
+    Column("durations", Text(), nullable=False),
+    Column("dimensions", Text(), nullable=False),
+    Column("instalments", Text(), nullable=False),
+    UniqueConstraint("product_pk", "position"),
+)
+
+# How many products have each (pricing model, delivery method), overall (category "") and
+# per category: maintained with every insert, so that browsing, category lists and the
+# facets of an empty query never count products one by one.
+catalog_facet_counts = Table(
+    "catalog_facet_counts",
+    metadata,
+    Column("pricing_model", String(32), nullable=False),
+    Column("delivery_method", String(32), nullable=False),
+    Column("category", String(100), nullable=False),
+    Column("products", BigInteger(), nullable=False),
+    PrimaryKeyConstraint("pricing_model", "delivery_method", "category"),
+)
