@@ -1,0 +1,247 @@
+"""The JSON API's permission matrix: who may call which operation, derived from the policies.
+
+:func:`build_world` creates two organizations and a principal of every kind through the
+services; :func:`expected_status` says what each (principal, operation) must answer, computed
+from the principal's managed policies with ``evaluate`` (and the organization an operation
+targets), never from what the API answered. The unit tests run the matrix over the in-memory
+fakes, the integration tests over SQLite (and PostgreSQL where configured).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import httpx
+from fastapi.testclient import TestClient
+
+from marketplace.domain.policies import (
+    ACTIONS,
+    BUYER_POLICY,
+    MANAGED_POLICIES,
+    PROCUREMENT_ADMIN_POLICY,
+    READ_ONLY_POLICY,
+    evaluate,
+)
+from marketplace.services import accounts
+from marketplace.services.ports import UnitOfWork
+
+__all__ = [
+    "OPERATIONS",
+    "PRINCIPALS",
+    "Operation",
+    "PrincipalSpec",
+    "World",
+    "build_world",
+    "call",
+    "check_openapi",
+    "expected_status",
+]
+
+
+class _Database(Protocol):
+    def unit_of_work(self) -> UnitOfWork: ...
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One API operation, the action it needs, and whose resource it touches."""
+
+    operation_id: str
+    method: str
+    path: str  # may hold {product_id} and {acme_member_account}
+    action: str | None  # None: any authenticated caller
+    targets_acme: bool = False  # the resource belongs to Acme's organization
+    body: bool = False
+
+
+OPERATIONS: tuple[Operation, ...] = (
+    Operation("searchProducts", "GET", "/api/v1/products?q=suite", ACTIONS.SEARCH_LISTINGS),
+    Operation("getProduct", "GET", "/api/v1/products/{product_id}", ACTIONS.DESCRIBE_LISTINGS),
+    Operation("describeOrganization", "GET", "/api/v1/organization", ACTIONS.DESCRIBE_ORGANIZATION),
+    Operation("listAccounts", "GET", "/api/v1/accounts", ACTIONS.LIST_ACCOUNTS),
+    Operation(
+        "describeAccount",
+        "GET",
+        "/api/v1/accounts/{acme_member_account}",
+        ACTIONS.DESCRIBE_ACCOUNT,
+        targets_acme=True,
+    ),
+    Operation("createAccount", "POST", "/api/v1/accounts", ACTIONS.CREATE_ACCOUNT, body=True),
+    Operation("getCaller", "GET", "/api/v1/me", None),
+)
+
+
+@dataclass(frozen=True)
+class PrincipalSpec:
+    """A kind of caller: the policies it holds (None: no valid key) and where it sits."""
+
+    name: str
+    policies: tuple[str, ...] | None
+    management_account: bool = True
+    organization: str = "acme"
+
+
+PRINCIPALS: tuple[PrincipalSpec, ...] = (
+    PrincipalSpec("management admin", tuple(accounts.MANAGEMENT_ADMIN_POLICIES)),
+    PrincipalSpec(
+        "member-account admin", tuple(accounts.MEMBER_ADMIN_POLICIES), management_account=False
+    ),
+    PrincipalSpec("procurement admin only", (PROCUREMENT_ADMIN_POLICY.name,)),
+    PrincipalSpec("buyer", (BUYER_POLICY.name,)),
+    PrincipalSpec("read-only", (READ_ONLY_POLICY.name,)),
+    PrincipalSpec("member-account read-only", (READ_ONLY_POLICY.name,), management_account=False),
+    PrincipalSpec("user without policies", ()),
+    PrincipalSpec(
+        "other organization's admin",
+        tuple(accounts.MANAGEMENT_ADMIN_POLICIES),
+        organization="globex",
+    ),
+    PrincipalSpec("no key", None),
+    PrincipalSpec("revoked key", None),
+    PrincipalSpec("made-up key", None),
+)
+
+
+def expected_status(principal: PrincipalSpec, operation: Operation) -> int:
+    """What the API must answer: 401 without a valid key, 403 without the permission, 404
+    for another organization's resource, else success (2xx, reported as 200)."""
+    if principal.policies is None:
+        return 401
+    if operation.action is not None:
+        policies = [MANAGED_POLICIES[name] for name in principal.policies]
+        decision = evaluate(
+            policies, operation.action, management_account=principal.management_account
+        )
+        if not decision.allowed:
+            return 403
+    if operation.targets_acme and principal.organization != "acme":
+        return 404
+    return 200
+
+
+@dataclass
+class World:
+    """The API keys of every kind of principal, and the ids the operations need."""
+
+    keys: dict[str, str | None]
+    product_id: str
+    acme_member_account: str
+    _emails: itertools.count[int] = field(default_factory=itertools.count)
+
+    def url(self, operation: Operation) -> str:
+        return operation.path.format(
+            product_id=self.product_id, acme_member_account=self.acme_member_account
+        )
+
+    def body(self, operation: Operation) -> dict[str, Any] | None:
+        if not operation.body:
+            return None
+        return {"name": "New Team", "admin_email": f"new{next(self._emails)}@acme.example"}
+
+
+def build_world(database: _Database, product_id: str) -> World:
+    """Acme (its admin, a procurement admin, a buyer, a read-only user, a user without
+    policies, a revoked key; a member account with its admin and a read-only user) and
+    Globex (its admin)."""
+    acme = accounts.create_organization(
+        database.unit_of_work(), name="Acme Corp", admin_email="admin@acme.example"
+    )
+    member = accounts.create_member_account(
+        database.unit_of_work(),
+        organization_id=acme.organization.id,
+        name="Acme Engineering",
+        admin_email="eng-admin@acme.example",
+    )
+    globex = accounts.create_organization(
+        database.unit_of_work(), name="Globex", admin_email="admin@globex.example"
+    )
+    keys: dict[str, str | None] = {
+        "management admin": acme.api_key,
+        "member-account admin": member.api_key,
+        "other organization's admin": globex.api_key,
+        "no key": None,
+        "made-up key": "mk_abcdefabcdef_" + "x" * 32,
+    }
+    keys["buyer"] = _user_key(database, acme.account.id, "buyer@acme.example", BUYER_POLICY.name)
+    keys["read-only"] = _user_key(
+        database, acme.account.id, "reader@acme.example", READ_ONLY_POLICY.name
+    )
+    keys["member-account read-only"] = _user_key(
+        database, member.account.id, "eng-reader@acme.example", READ_ONLY_POLICY.name
+    )
+    keys["procurement admin only"] = _user_key(
+        database, acme.account.id, "procurement@acme.example", PROCUREMENT_ADMIN_POLICY.name
+    )
+    keys["user without policies"] = _user_key(database, acme.account.id, "nobody@acme.example")
+    keys["revoked key"] = _revoked_key(database, acme)
+    return World(keys=keys, product_id=product_id, acme_member_account=member.account.id)
+
+
+def _user_key(database: _Database, account_id: str, email: str, *policies: str) -> str:
+    user = accounts.create_user(
+        database.unit_of_work(),
+        None,
+        account_id=account_id,
+        email=email,
+        name=email.partition("@")[0],
+        policies=list(policies),
+    )
+    return accounts.issue_api_key(database.unit_of_work(), user.id)[1]
+
+
+def _revoked_key(database: _Database, acme: accounts.NewOrganization) -> str:
+    stored, key = accounts.issue_api_key(database.unit_of_work(), acme.user.id)
+    principal = accounts.authenticate_api_key(database.unit_of_work(), key)
+    accounts.revoke_api_key(database.unit_of_work(), principal, stored.id)
+    return key
+
+
+def call(client: TestClient, world: World, principal: PrincipalSpec, operation: Operation) -> None:
+    """Call ``operation`` as ``principal`` and assert the answer the policies predict."""
+    key = world.keys[principal.name]
+    headers = {"Authorization": f"Bearer {key}"} if key is not None else {}
+    response = client.request(
+        operation.method, world.url(operation), headers=headers, json=world.body(operation)
+    )
+    expected = expected_status(principal, operation)
+    described = f"{principal.name} → {operation.operation_id}: {response.text[:300]}"
+    if expected == 200:
+        assert 200 <= response.status_code < 300, described
+        return
+    assert response.status_code == expected, described
+    _assert_error_shape(response, expected)
+
+
+def _assert_error_shape(response: httpx.Response, status: int) -> None:
+    error = response.json()["error"]
+    assert set(error) == {"code", "message", "fields"}
+    assert error["message"]
+    if status == 401:
+        assert response.headers["www-authenticate"] == "Bearer"
+
+
+def check_openapi(client: TestClient) -> None:
+    """The OpenAPI document lists exactly the matrix's operations, each with its action."""
+    document = client.get("/api/openapi.json").json()
+    listed: dict[str, tuple[str, str, str | None]] = {}
+    for path, methods in document["paths"].items():
+        if not path.startswith("/api/"):
+            continue
+        for method, spec in methods.items():
+            assert spec["x-authentication"] == "bearer-api-key", spec["operationId"]
+            listed[spec["operationId"]] = (method.upper(), path, spec.get("x-required-action"))
+    expected = {op.operation_id: (op.method, _template(op.path), op.action) for op in OPERATIONS}
+    assert listed == expected
+
+
+def _template(path: str) -> str:
+    bare = path.partition("?")[0]
+    return bare.replace("{acme_member_account}", "{account_id}")
+
+
+def principal_names() -> Sequence[str]:
+    """Every principal kind, in table order."""
+    return [p.name for p in PRINCIPALS]
