@@ -3,6 +3,9 @@
 May import: ``marketplace.services``, ``marketplace.domain``, ``marketplace.storage``,
 ``marketplace.web`` (to serve it), ``marketplace.config`` and ``cxml``. Never ``sandbox``.
 Settings come from ``MARKETPLACE_*`` variables; flags override them.
+
+One module per command group: ``serve``, ``db``, ``orgs`` (``org`` and ``account``) and
+``catalog``; ``errors`` turns every failure into one ``error: …`` line, ``output`` prints.
 """
 
 from __future__ import annotations
@@ -10,44 +13,41 @@ from __future__ import annotations
 import os
 
 import click
-import uvicorn
 
-from marketplace.config import Settings, SettingsError
-from marketplace.web.app import create_app
+# The modules, not their commands, are bound here: ``marketplace.cli.serve`` stays the module.
+from marketplace.cli import catalog, db, orgs, serve
+from marketplace.cli.context import CliState
+from marketplace.cli.errors import MarketplaceGroup
 
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-def main() -> None:
-    """Software marketplace with procurement system integration (Coupa, SAP Ariba)."""
+__all__ = ["main"]
 
 
-@main.command()
+@click.group(cls=MarketplaceGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
-    "--host", default=None, help="Address to listen on [default: MARKETPLACE_HOST or 127.0.0.1]."
-)
-@click.option(
-    "--port",
-    type=click.IntRange(1, 65535),
+    "--database-url",
+    metavar="URL",
     default=None,
-    help="Port to listen on [default: MARKETPLACE_PORT or 8000].",
+    help="The database to use [default: MARKETPLACE_DATABASE_URL or sqlite:///./var/marketplace.db].",
 )
 @click.option(
-    "--no-demo", is_flag=True, help="Do not seed the demo catalog and buyer organization."
+    "--traceback",
+    "show_traceback",
+    is_flag=True,
+    help="Show the full traceback of an unexpected error instead of one line.",
 )
-def serve(host: str | None, port: int | None, no_demo: bool) -> None:
-    """Serve the marketplace web application."""
+@click.version_option(package_name="procurement-marketplace")
+@click.pass_context
+def main(ctx: click.Context, database_url: str | None, show_traceback: bool) -> None:
+    """Software marketplace with procurement system integration (Coupa, SAP Ariba).
+
+    Settings come from MARKETPLACE_* environment variables (see the README); options
+    override them.
+    """
     environ = dict(os.environ)
-    # Overlay the flags on the environment so that derived values (the default base URL)
-    # follow them.
-    if host is not None:
-        environ["MARKETPLACE_HOST"] = host
-    if port is not None:
-        environ["MARKETPLACE_PORT"] = str(port)
-    if no_demo:
-        environ["MARKETPLACE_DEMO"] = "0"
-    try:
-        settings = Settings.from_env(environ)
-    except SettingsError as exc:
-        raise click.UsageError(str(exc)) from exc
-    click.echo(f"Marketplace on {settings.base_url}/ (Ctrl-C to stop)")
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
+    if database_url is not None:
+        environ["MARKETPLACE_DATABASE_URL"] = database_url
+    ctx.obj = CliState(environ)
+
+
+for _command in (serve.serve, db.db, orgs.org, orgs.account, catalog.catalog):
+    main.add_command(_command)

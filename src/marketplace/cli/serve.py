@@ -1,0 +1,81 @@
+"""``marketplace serve``: migrate, seed the demo (unless told not to), and serve the web app."""
+
+from __future__ import annotations
+
+import click
+import uvicorn
+
+from marketplace.cli.context import checked_database_url, open_store, shown_url, state
+from marketplace.cli.errors import MarketplaceCommand
+from marketplace.config import Settings
+from marketplace.services import demo
+from marketplace.storage import migrate
+from marketplace.web.app import create_app
+
+__all__ = ["serve"]
+
+
+@click.command(cls=MarketplaceCommand)
+@click.option(
+    "--host", default=None, help="Address to listen on [default: MARKETPLACE_HOST or 127.0.0.1]."
+)
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=None,
+    help="Port to listen on [default: MARKETPLACE_PORT or 8000].",
+)
+@click.option(
+    "--no-demo",
+    is_flag=True,
+    help="Do not seed the demo catalog and buyer organization (also MARKETPLACE_DEMO=0).",
+)
+def serve(host: str | None, port: int | None, no_demo: bool) -> None:
+    """Serve the marketplace web application.
+
+    Migrates the database first, then seeds the demo buyer organization and catalog (unless
+    --no-demo) and prints how to sign in to it. Ctrl-C stops the server.
+
+    \b
+    Example:
+      marketplace serve --port 8000
+    """
+    # Overlay the flags on the environment so that derived values (the default base URL)
+    # follow them.
+    variables = {}
+    if host is not None:
+        variables["HOST"] = host
+    if port is not None:
+        variables["PORT"] = str(port)
+    if no_demo:
+        variables["DEMO"] = "0"
+    settings = state().settings(**variables)
+    _migrate(settings)
+    if settings.seed_demo:
+        _seed_demo(settings)
+    else:
+        click.echo("Demo data: skipped (--no-demo or MARKETPLACE_DEMO=0).")
+    click.echo(f"Marketplace on {settings.base_url}/ (Ctrl-C to stop)")
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
+
+
+def _migrate(settings: Settings) -> None:
+    url = checked_database_url(settings.database_url)
+    click.echo(f"Database: migrating {shown_url(url)} …")
+    migrate.upgrade(url)
+    click.echo(f"Database: up to date (revision {migrate.head_revision()}).")
+
+
+def _seed_demo(settings: Settings) -> None:
+    click.echo("Demo data: seeding the demo buyer organization and catalog …")
+    with open_store(settings.database_url) as database:
+        info = demo.seed_demo(database.unit_of_work)
+    status = "created" if info.created else "already there"
+    click.echo(
+        f"Demo data: {status} ({info.organization_name} {info.organization_id}, "
+        f"{info.products:,} products)."
+    )
+    click.echo(f"Demo sign-in at {settings.base_url}/signin, password {info.password}")
+    click.echo(f"  procurement administrator  {info.admin_email}")
+    click.echo(f"  member account admin       {info.member_admin_email}")
+    click.echo(f"  buyer                      {info.buyer_email}")

@@ -1,0 +1,140 @@
+from typing import Any
+
+import pytest
+from cli_support import FakeStorage, Invoke
+
+from marketplace.config import Settings
+from marketplace.services.demo import DemoInfo
+
+DEMO = DemoInfo(
+    organization_id="o-demo000001",
+    organization_name="Demo Buyer Corp",
+    management_account_id="111111111111",
+    member_account_id="222222222222",
+    admin_email="admin@demo-buyer.example",
+    member_admin_email="engineering-admin@demo-buyer.example",
+    buyer_email="buyer@demo-buyer.example",
+    password="marketplace-demo",
+    products=500,
+    created=True,
+)
+
+
+class Server:
+    """Records what ``serve`` hands to the demo seeding, the app factory and uvicorn."""
+
+    def __init__(self, storage: FakeStorage) -> None:
+        self.storage = storage
+        self.seeded = 0
+        self.settings: Settings | None = None
+        self.run: dict[str, Any] = {}
+
+    def seed_demo(self, uow_factory: Any) -> DemoInfo:
+        self.storage.calls.append("seed_demo")
+        self.seeded += 1
+        return DEMO
+
+    def create_app(self, settings: Settings) -> str:
+        self.storage.calls.append("create_app")
+        self.settings = settings
+        return "the app"
+
+    def uvicorn_run(self, app: str, *, host: str, port: int) -> None:
+        self.storage.calls.append("uvicorn.run")
+        self.run = {"app": app, "host": host, "port": port}
+
+
+@pytest.fixture
+def server(monkeypatch: pytest.MonkeyPatch, storage: FakeStorage) -> Server:
+    fake = Server(storage)
+    monkeypatch.setattr("marketplace.services.demo.seed_demo", fake.seed_demo)
+    monkeypatch.setattr("marketplace.cli.serve.create_app", fake.create_app)
+    monkeypatch.setattr("marketplace.cli.serve.uvicorn.run", fake.uvicorn_run)
+    return fake
+
+
+def test_serve_migrates_then_seeds_the_demo_then_serves(
+    invoke: Invoke, server: Server, storage: FakeStorage
+) -> None:
+    result = invoke("serve")
+
+    assert result.exit_code == 0, result.output
+    assert storage.upgraded == ["sqlite:///unit.db"]
+    assert [call for call in storage.calls if call != "open_database"] == [
+        "upgrade",
+        "seed_demo",
+        "create_app",
+        "uvicorn.run",
+    ]
+    assert server.run == {"app": "the app", "host": "127.0.0.1", "port": 8000}
+
+
+def test_serve_prints_each_step_and_the_demo_sign_in(invoke: Invoke, server: Server) -> None:
+    result = invoke("serve", "--port", "8123")
+
+    assert result.stdout.splitlines() == [
+        "Database: migrating sqlite:///unit.db …",
+        "Database: up to date (revision 0001_head).",
+        "Demo data: seeding the demo buyer organization and catalog …",
+        "Demo data: created (Demo Buyer Corp o-demo000001, 500 products).",
+        "Demo sign-in at http://127.0.0.1:8123/signin, password marketplace-demo",
+        "  procurement administrator  admin@demo-buyer.example",
+        "  member account admin       engineering-admin@demo-buyer.example",
+        "  buyer                      buyer@demo-buyer.example",
+        "Marketplace on http://127.0.0.1:8123/ (Ctrl-C to stop)",
+    ]
+
+
+def test_serve_flags_override_the_environment_for_the_app_too(
+    invoke: Invoke, server: Server
+) -> None:
+    result = invoke(
+        "serve",
+        "--host",
+        "0.0.0.0",
+        "--port",
+        "9001",
+        env={"MARKETPLACE_HOST": "10.0.0.1", "MARKETPLACE_PORT": "7000"},
+    )
+
+    assert result.exit_code == 0, result.output
+    assert server.run["host"] == "0.0.0.0"
+    assert server.run["port"] == 9001
+    assert server.settings is not None
+    assert server.settings.base_url == "http://0.0.0.0:9001"
+
+
+@pytest.mark.parametrize(("args", "env"), [(("--no-demo",), {}), ((), {"MARKETPLACE_DEMO": "0"})])
+def test_serve_without_the_demo_migrates_and_serves_only(
+    invoke: Invoke,
+    server: Server,
+    storage: FakeStorage,
+    args: tuple[str, ...],
+    env: dict[str, str],
+) -> None:
+    result = invoke("serve", *args, env=env)
+
+    assert result.exit_code == 0, result.output
+    assert server.seeded == 0
+    assert storage.upgraded == ["sqlite:///unit.db"]
+    assert "Demo data: skipped" in result.stdout
+    assert "sign-in" not in result.stdout
+    assert server.run["port"] == 8000
+
+
+def test_serve_refuses_a_port_out_of_range(invoke: Invoke, server: Server) -> None:
+    result = invoke("serve", "--port", "70000")
+
+    assert result.exit_code == 2
+    assert "--port" in result.stderr
+    assert server.run == {}
+
+
+def test_serve_reports_a_bad_port_in_the_environment_in_one_line(
+    invoke: Invoke, server: Server, storage: FakeStorage
+) -> None:
+    result = invoke("serve", env={"MARKETPLACE_PORT": "eighty"})
+
+    assert result.exit_code == 1
+    assert result.stderr == "error: MARKETPLACE_PORT must be a number, not 'eighty'\n"
+    assert storage.calls == []
