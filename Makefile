@@ -35,6 +35,7 @@ serve: $(STAMP)
 	scripts/serve-all.sh
 
 test: $(STAMP)
+	scripts/ensure-chromium.sh
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 check: $(STAMP)
