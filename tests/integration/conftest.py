@@ -17,14 +17,14 @@ Fixtures:
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import psycopg
 import pytest
+from postgres import fresh_postgres_database
 from psycopg import sql
 from sqlalchemy.engine import make_url
 
@@ -34,23 +34,6 @@ from marketplace.storage.tables import metadata
 
 POSTGRES_URL_VARIABLE = "MARKETPLACE_TEST_POSTGRES_URL"
 BACKENDS = ["sqlite", *(["postgresql"] if os.environ.get(POSTGRES_URL_VARIABLE) else [])]
-
-
-@contextmanager
-def fresh_postgres_database(server_url: str, prefix: str = "storage_test") -> Iterator[str]:
-    """A new, empty database on the server of ``server_url``, dropped afterwards."""
-    server = make_url(server_url)
-    name = f"{prefix}_{secrets.token_hex(6)}"
-    conninfo = server.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(conninfo, autocommit=True) as connection:
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(conninfo, autocommit=True) as connection:
-            connection.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
 
 
 @pytest.fixture(scope="session")
@@ -81,7 +64,7 @@ def migrated_sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def migrated_postgres_url(postgres_server_url: str) -> Iterator[str]:
     """This session's PostgreSQL database, at the newest revision."""
-    with fresh_postgres_database(postgres_server_url) as url:
+    with fresh_postgres_database(postgres_server_url, "storage_test") as url:
         migrate.upgrade(url)
         yield url
 
@@ -122,5 +105,7 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'new' / 'marketplace.db'}"
         return
-    with fresh_postgres_database(request.getfixturevalue("postgres_server_url")) as url:
+    with fresh_postgres_database(
+        request.getfixturevalue("postgres_server_url"), "storage_test"
+    ) as url:
         yield url

@@ -51,10 +51,14 @@ class Operation:
 
     operation_id: str
     method: str
-    path: str  # may hold {product_id} and {acme_member_account}
-    action: str | None  # None: any authenticated caller
+    path: str  # may hold {product_id}, {acme_member_account} and {unknown_api_key}
+    action: str | None  # None: any authenticated caller (the route's Require)
     targets_acme: bool = False  # the resource belongs to Acme's organization
     body: bool = False
+    # An action the service checks itself for this call (the route needs only a valid key).
+    service_action: str | None = None
+    # The resource does not exist: callers with the permission are answered 404.
+    missing: bool = False
 
 
 OPERATIONS: tuple[Operation, ...] = (
@@ -71,7 +75,22 @@ OPERATIONS: tuple[Operation, ...] = (
     ),
     Operation("createAccount", "POST", "/api/v1/accounts", ACTIONS.CREATE_ACCOUNT, body=True),
     Operation("getCaller", "GET", "/api/v1/me", None),
+    Operation("listApiKeys", "GET", "/api/v1/api-keys", None),
+    # Creates a key for the caller: no other cell depends on how many keys anyone has.
+    Operation("createApiKey", "POST", "/api/v1/api-keys", None),
+    # A made-up key id is nobody's own key, so the service asks for iam:DeleteAccessKey, then
+    # finds nothing; no key the matrix uses is ever revoked.
+    Operation(
+        "revokeApiKey",
+        "DELETE",
+        "/api/v1/api-keys/{unknown_api_key}",
+        None,
+        service_action=ACTIONS.DELETE_ACCESS_KEY,
+        missing=True,
+    ),
 )
+
+UNKNOWN_API_KEY_ID = "k-0000000000000000"
 
 
 @dataclass(frozen=True)
@@ -106,18 +125,19 @@ PRINCIPALS: tuple[PrincipalSpec, ...] = (
 
 
 def expected_status(principal: PrincipalSpec, operation: Operation) -> int:
-    """What the API must answer: 401 without a valid key, 403 without the permission, 404
-    for another organization's resource, else success (2xx, reported as 200)."""
+    """What the API must answer: 401 without a valid key, 403 without the permission (the
+    route's or the service's), 404 for another organization's resource or a missing one, else
+    success (2xx, reported as 200)."""
     if principal.policies is None:
         return 401
-    if operation.action is not None:
-        policies = [MANAGED_POLICIES[name] for name in principal.policies]
-        decision = evaluate(
-            policies, operation.action, management_account=principal.management_account
-        )
+    policies = [MANAGED_POLICIES[name] for name in principal.policies]
+    for action in (operation.action, operation.service_action):
+        if action is None:
+            continue
+        decision = evaluate(policies, action, management_account=principal.management_account)
         if not decision.allowed:
             return 403
-    if operation.targets_acme and principal.organization != "acme":
+    if operation.missing or (operation.targets_acme and principal.organization != "acme"):
         return 404
     return 200
 
@@ -133,7 +153,9 @@ class World:
 
     def url(self, operation: Operation) -> str:
         return operation.path.format(
-            product_id=self.product_id, acme_member_account=self.acme_member_account
+            product_id=self.product_id,
+            acme_member_account=self.acme_member_account,
+            unknown_api_key=UNKNOWN_API_KEY_ID,
         )
 
     def body(self, operation: Operation) -> dict[str, Any] | None:
@@ -224,22 +246,30 @@ def _assert_error_shape(response: httpx.Response, status: int) -> None:
 
 
 def check_openapi(client: TestClient) -> None:
-    """The OpenAPI document lists exactly the matrix's operations, each with its action."""
+    """The OpenAPI document lists exactly the matrix's operations, each with its route's action
+    (an operation whose service checks a finer rule says so in its description)."""
     document = client.get("/api/openapi.json").json()
     listed: dict[str, tuple[str, str, str | None]] = {}
+    descriptions: dict[str, str] = {}
     for path, methods in document["paths"].items():
         if not path.startswith("/api/"):
             continue
         for method, spec in methods.items():
             assert spec["x-authentication"] == "bearer-api-key", spec["operationId"]
             listed[spec["operationId"]] = (method.upper(), path, spec.get("x-required-action"))
+            descriptions[spec["operationId"]] = spec.get("description", "")
     expected = {op.operation_id: (op.method, _template(op.path), op.action) for op in OPERATIONS}
     assert listed == expected
+    for op in OPERATIONS:
+        if op.service_action is not None:
+            assert op.service_action in descriptions[op.operation_id], op.operation_id
 
 
 def _template(path: str) -> str:
     bare = path.partition("?")[0]
-    return bare.replace("{acme_member_account}", "{account_id}")
+    return bare.replace("{acme_member_account}", "{account_id}").replace(
+        "{unknown_api_key}", "{key_id}"
+    )
 
 
 def principal_names() -> Sequence[str]:

@@ -188,6 +188,9 @@ class FakeApiKeyRepository(_Repository):
             raise FakeIntegrityError(f"duplicate API key prefix {key.prefix!r}")
         _insert(self._data.api_keys, key.id, key, "API key")
 
+    def get(self, key_id: str) -> ApiKey | None:
+        return self._data.api_keys.get(key_id)
+
     def get_by_prefix(self, prefix: str) -> ApiKey | None:
         return next((k for k in self._data.api_keys.values() if k.prefix == prefix), None)
 

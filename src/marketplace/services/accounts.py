@@ -44,9 +44,13 @@ from marketplace.services.authentication import (
     add_api_key,
     authenticate_api_key,
     authenticate_password,
+    find_user_by_email,
     issue_api_key,
+    list_api_keys,
+    list_user_api_keys,
     load_principal,
     revoke_api_key,
+    revoke_api_key_as_operator,
 )
 from marketplace.services.clock import utcnow
 from marketplace.services.identifiers import new_account_id, new_organization_id, new_user_id
@@ -67,11 +71,15 @@ __all__ = [
     "create_organization",
     "create_user",
     "describe_organization",
+    "find_user_by_email",
     "is_allowed",
     "issue_api_key",
     "list_accounts",
+    "list_api_keys",
+    "list_user_api_keys",
     "load_principal",
     "revoke_api_key",
+    "revoke_api_key_as_operator",
     "utcnow",
 ]
 

@@ -8,10 +8,11 @@ addresses or key prefixes exist.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from marketplace.domain.accounts import ApiKey, Principal, normalize_email
+from marketplace.domain.accounts import ApiKey, Principal, User, normalize_email
 from marketplace.domain.errors import AuthenticationError, NotFoundError
 from marketplace.domain.policies import ACTIONS
 from marketplace.services.clock import utcnow
@@ -31,10 +32,14 @@ __all__ = [
     "add_api_key",
     "authenticate_api_key",
     "authenticate_password",
+    "find_user_by_email",
     "issue_api_key",
+    "list_api_keys",
+    "list_user_api_keys",
     "load_principal",
     "principal_for",
     "revoke_api_key",
+    "revoke_api_key_as_operator",
 ]
 
 _BAD_KEY = "The API key is not valid."
@@ -67,6 +72,45 @@ def revoke_api_key(
         if key.active:
             uow.api_keys.revoke(key.id, clock())
             uow.commit()
+
+
+def revoke_api_key_as_operator(uow: UnitOfWork, key_id: str, *, clock: Clock = utcnow) -> ApiKey:
+    """Revoke any key (the operator needs no permission); return it as revoked.
+
+    NotFoundError when there is no such key; a key revoked earlier keeps its first time.
+    """
+    with uow:
+        key = uow.api_keys.get(key_id)
+        if key is None:
+            raise NotFoundError(f"There is no API key {key_id}.")
+        if key.active:
+            now = clock()
+            uow.api_keys.revoke(key.id, now)
+            uow.commit()
+            key = dataclasses.replace(key, revoked_at=now)
+    return key
+
+
+def list_api_keys(uow: UnitOfWork, principal: Principal) -> Sequence[ApiKey]:
+    """The caller's own keys, revoked ones included, oldest first."""
+    return list_user_api_keys(uow, principal.user.id)
+
+
+def list_user_api_keys(uow: UnitOfWork, user_id: str) -> Sequence[ApiKey]:
+    """A user's keys, revoked ones included, oldest first (for the operator)."""
+    with uow:
+        keys = uow.api_keys.list_for_user(user_id)
+    return tuple(sorted(keys, key=lambda k: (k.created_at, k.id)))
+
+
+def find_user_by_email(uow: UnitOfWork, email: str) -> User:
+    """The user with this e-mail address (for the operator); NotFoundError when none."""
+    address = normalize_email(email)
+    with uow:
+        user = uow.users.get_by_email(address) if address else None
+    if user is None:
+        raise NotFoundError(f"There is no user with e-mail address {email.strip()}.")
+    return user
 
 
 def authenticate_api_key(uow: UnitOfWork, key: str) -> Principal:

@@ -179,6 +179,10 @@ class SqlApiKeyRepository:
         )
         _insert_or_conflict(self._connection, statement, f"API key {key.id} already exists")
 
+    def get(self, key_id: str) -> ApiKey | None:
+        row = self._connection.execute(select(api_keys).where(api_keys.c.id == key_id)).first()
+        return None if row is None else _api_key(row)
+
     def get_by_prefix(self, prefix: str) -> ApiKey | None:
         row = self._connection.execute(select(api_keys).where(api_keys.c.prefix == prefix)).first()
         return None if row is None else _api_key(row)

@@ -7,36 +7,17 @@ SQLite file, and a fresh PostgreSQL database when ``MARKETPLACE_TEST_POSTGRES_UR
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 from click.testing import CliRunner, Result
-from psycopg import sql
-from sqlalchemy.engine import make_url
+from postgres import fresh_postgres_database
 
 from marketplace.cli import main
 from marketplace.storage.database import Database, open_database
 
 Run = Callable[..., Result]
-
-
-def fresh_postgres_database(server_url: str) -> Iterator[str]:
-    """Create an empty database on the server of ``server_url``; drop it afterwards."""
-    server = make_url(server_url)
-    name = f"cli_test_{secrets.token_hex(6)}"
-    conninfo = server.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(conninfo, autocommit=True) as connection:
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(conninfo, autocommit=True) as connection:
-            connection.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -48,7 +29,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     server_url = os.environ.get("MARKETPLACE_TEST_POSTGRES_URL")
     if not server_url:
         pytest.skip("MARKETPLACE_TEST_POSTGRES_URL is not set")
-    yield from fresh_postgres_database(server_url)
+    with fresh_postgres_database(server_url, "cli_test") as url:
+        yield url
 
 
 @pytest.fixture

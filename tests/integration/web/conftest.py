@@ -5,15 +5,12 @@ both backends; each module gets a database of its own)."""
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 from fastapi.testclient import TestClient
-from psycopg import sql
-from sqlalchemy.engine import make_url
+from postgres import fresh_postgres_database
 
 from marketplace.config import Settings
 from marketplace.storage.database import Database, open_database
@@ -21,22 +18,6 @@ from marketplace.storage.migrate import upgrade
 from marketplace.web.app import create_app
 
 BASE_URL = "http://127.0.0.1:8000"
-
-
-def _fresh_postgres_database(server_url: str) -> Iterator[str]:
-    """An empty database on the server of ``server_url``, dropped afterwards."""
-    server = make_url(server_url)
-    name = f"web_test_{secrets.token_hex(6)}"
-    conninfo = server.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(conninfo, autocommit=True) as connection:
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(conninfo, autocommit=True) as connection:
-            connection.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -50,7 +31,8 @@ def database_url(
     server_url = os.environ.get("MARKETPLACE_TEST_POSTGRES_URL")
     if not server_url:
         pytest.skip("MARKETPLACE_TEST_POSTGRES_URL is not set")
-    yield from _fresh_postgres_database(server_url)
+    with fresh_postgres_database(server_url, "web_test") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from marketplace.web.api import catalog, organization
+from marketplace.web.api import catalog, keys, organization
 
 __all__ = ["API_PREFIX", "api_router"]
 
@@ -22,4 +22,5 @@ def api_router() -> APIRouter:
     router = APIRouter(prefix=API_PREFIX)
     router.include_router(catalog.router)
     router.include_router(organization.router)
+    router.include_router(keys.router)
     return router

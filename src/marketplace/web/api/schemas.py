@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from marketplace.domain.accounts import Account, Organization, Principal
+from marketplace.domain.accounts import Account, ApiKey, Organization, Principal
 from marketplace.domain.catalog import Dimension, Offer, Product, ProductSummary, SearchPage
 
 
@@ -291,3 +291,38 @@ class MeBody(BaseModel):
                 id=org.id, name=org.name, management_account_id=org.management_account_id
             ),
         )
+
+
+class ApiKeyBody(BaseModel):
+    """An API key of the caller, without the key itself (it is never shown again)."""
+
+    id: str
+    prefix: str = Field(description="Identifies the key: it starts with mk_<prefix>_.")
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None
+    active: bool
+
+    @classmethod
+    def of(cls, key: ApiKey) -> ApiKeyBody:
+        return cls(
+            id=key.id,
+            prefix=key.prefix,
+            created_at=key.created_at,
+            revoked_at=key.revoked_at,
+            active=key.active,
+        )
+
+
+class ApiKeyList(BaseModel):
+    """The caller's API keys, revoked ones included, oldest first."""
+
+    items: list[ApiKeyBody]
+
+
+class NewApiKeyBody(BaseModel):
+    """A new API key; ``api_key`` is shown this once only (only its hash is stored)."""
+
+    id: str
+    prefix: str
+    api_key: str
+    created_at: dt.datetime

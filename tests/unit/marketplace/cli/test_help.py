@@ -12,6 +12,9 @@ def test_the_documented_commands_exist() -> None:
         ("db", "upgrade"),
         ("org", "create"),
         ("account", "create"),
+        ("key", "create"),
+        ("key", "list"),
+        ("key", "revoke"),
         ("catalog", "seed"),
     ]:
         assert path in paths

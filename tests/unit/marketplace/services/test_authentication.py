@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import pytest
@@ -200,6 +201,44 @@ def test_an_unknown_key_id_is_not_found(
 ) -> None:
     with pytest.raises(NotFoundError):
         accounts.revoke_api_key(factory(), principal_of(factory, acme.user), "k-missing")
+
+
+def test_a_caller_lists_only_their_own_keys_oldest_first(
+    factory: FakeUnitOfWorkFactory, acme: NewOrganization
+) -> None:
+    admin = principal_of(factory, acme.user)
+    add_user(factory, acme.account, "buyer@acme.example", BUYER_POLICY)
+    later = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
+    second, _ = accounts.issue_api_key(factory(), acme.user.id, clock=lambda: later)
+
+    listed = accounts.list_api_keys(factory(), admin)
+
+    assert [k.id for k in listed] == [_key_id(factory, acme.api_key), second.id]
+
+
+def test_a_user_is_found_by_any_spelling_of_their_email(
+    factory: FakeUnitOfWorkFactory, acme: NewOrganization
+) -> None:
+    assert accounts.find_user_by_email(factory(), " IT@Acme.example ") == acme.user
+    with pytest.raises(NotFoundError):
+        accounts.find_user_by_email(factory(), "nobody@acme.example")
+
+
+def test_the_operator_revokes_any_key_once_and_unknown_keys_are_not_found(
+    factory: FakeUnitOfWorkFactory, acme: NewOrganization
+) -> None:
+    key_id = _key_id(factory, acme.api_key)
+
+    revoked = accounts.revoke_api_key_as_operator(factory(), key_id, clock=clock)
+    again = accounts.revoke_api_key_as_operator(factory(), key_id)
+
+    assert revoked.revoked_at == NOW
+    assert again.revoked_at == NOW
+    assert factory.store.api_keys[key_id].revoked_at == NOW
+    with pytest.raises(AuthenticationError):
+        accounts.authenticate_api_key(factory(), acme.api_key)
+    with pytest.raises(NotFoundError):
+        accounts.revoke_api_key_as_operator(factory(), "k-0000000000000000")
 
 
 # --- passwords -------------------------------------------------------------------------------
