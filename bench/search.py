@@ -1,15 +1,18 @@
 """Catalog search latency at 10,000 and 100,000 products, beside the raw full-text query.
 
-Seeds the demo catalog through the real path (``seed_catalog``, then ``Database.optimize()``
-as ``marketplace catalog seed`` does), then times a fixed set of 50 queries (30 of one or two
-words, some of them partial; 20 with a pricing-model, delivery-method or category filter),
-five rounds each, through ``search_products`` (a unit of work per query, as a page or API
-request does). The ceiling is the bare full-text query in the same database: FTS5
-``MATCH … ORDER BY rank LIMIT 20`` on SQLite, ``@@ tsquery LIMIT 20`` on PostgreSQL.
+For each size, a fresh database is seeded through the real path (``seed_catalog``, then
+``Database.optimize()``, as ``marketplace catalog seed`` does). A fixed set of 50 queries
+(30 of one or two words, some of them partial; 20 with a pricing-model, delivery-method or
+category filter) runs five rounds through ``search_products``, one unit of work per query,
+as a page or API request does. Each query's latency is the median of its rounds (otherwise
+this shared machine's scheduler hiccups decide the p95); p50 and p95 are taken over the 50
+queries. The ceiling is the bare full-text query in the same database, measured the same
+way: FTS5 ``MATCH ... ORDER BY rank LIMIT 20`` on SQLite, ``@@ tsquery LIMIT 20`` on
+PostgreSQL.
 
 Targets (SQLite): p95 <= 25 ms at 100,000 products, and p95 at 100,000 no more than twice
 p95 at 10,000. PostgreSQL runs too when ``MARKETPLACE_TEST_POSTGRES_URL`` points at a server
-that accepts connections (a throwaway database is created and dropped).
+that accepts connections (a throwaway database is created and dropped for each size).
 
     .venv/bin/python bench/search.py [--sizes 10000,100000] [--rounds 5]
 """
@@ -77,15 +80,15 @@ class Figures:
 
 def service_latencies(database: Database, batch: list[SearchQuery], rounds: int) -> Figures:
     """Each query through ``search_products``, one unit of work per call."""
-    samples: list[float] = []
+    samples: list[list[float]] = [[] for _ in batch]
     for query in batch:
         search_products(database.unit_of_work(), query)  # warm the caches
     for _ in range(rounds):
-        for query in batch:
+        for index, query in enumerate(batch):
             started = time.perf_counter()
             search_products(database.unit_of_work(), query)
-            samples.append((time.perf_counter() - started) * 1000)
-    return Figures.of(samples)
+            samples[index].append((time.perf_counter() - started) * 1000)
+    return Figures.of([statistics.median(times) for times in samples])
 
 
 def raw_latencies(database: Database, batch: list[SearchQuery], rounds: int) -> Figures:
@@ -97,10 +100,10 @@ def raw_latencies(database: Database, batch: list[SearchQuery], rounds: int) -> 
         else "SELECT s.product_pk FROM product_search AS s "
         "WHERE s.document @@ CAST(:q AS tsquery) LIMIT 20"
     )
-    samples: list[float] = []
+    samples: list[list[float]] = [[] for _ in batch]
     with database.engine.connect() as connection:
         for _ in range(rounds + 1):
-            for query in batch:
+            for index, query in enumerate(batch):
                 terms = parse_query(query.text)
                 if sqlite:
                     words = [f'"{w}"' for w in terms.exact]
@@ -111,8 +114,8 @@ def raw_latencies(database: Database, batch: list[SearchQuery], rounds: int) -> 
                 expression = (" AND " if sqlite else " & ").join(words)
                 started = time.perf_counter()
                 connection.execute(statement, {"q": expression}).fetchall()
-                samples.append((time.perf_counter() - started) * 1000)
-    return Figures.of(samples[len(batch) :])
+                samples[index].append((time.perf_counter() - started) * 1000)
+    return Figures.of([statistics.median(times[1:]) for times in samples])
 
 
 @contextmanager
@@ -149,30 +152,25 @@ def postgres_reachable(url: str) -> bool:
         return False
 
 
-def run_backend(label: str, url: str, sizes: list[int], rounds: int) -> dict[int, Figures]:
-    """Seed up to each size in turn and print the figures; return the service p95s."""
+def measure_size(label: str, url: str, size: int, rounds: int) -> Figures:
+    """Seed a fresh database with ``size`` products and print its figures."""
     migrate.upgrade(url)
     database = open_database(url)
-    batch = queries()
-    results: dict[int, Figures] = {}
-    seeded = 0
     try:
-        for size in sizes:
-            started = time.perf_counter()
-            seed_catalog(database.unit_of_work, size - seeded)
-            database.optimize()
-            seeded = size
-            took = time.perf_counter() - started
-            service = service_latencies(database, batch, rounds)
-            raw = raw_latencies(database, batch, rounds)
-            results[size] = service
-            print(
-                f"{label:<11}{size:>9,}  {service.p50:>8.2f}  {service.p95:>8.2f}"
-                f"  {raw.p50:>12.2f}  {raw.p95:>12.2f}   (seeded in {took:.0f} s)"
-            )
+        started = time.perf_counter()
+        seed_catalog(database.unit_of_work, size)
+        database.optimize()
+        took = time.perf_counter() - started
+        batch = queries()
+        service = service_latencies(database, batch, rounds)
+        raw = raw_latencies(database, batch, rounds)
     finally:
         database.dispose()
-    return results
+    print(
+        f"{label:<11}{size:>9,}  {service.p50:>8.2f}  {service.p95:>8.2f}"
+        f"  {raw.p50:>12.2f}  {raw.p95:>12.2f}   (seeded in {took:.0f} s)"
+    )
+    return service
 
 
 def main() -> int:
@@ -183,12 +181,15 @@ def main() -> int:
     sizes = sorted(int(size) for size in args.sizes.split(","))
     print(f"{'backend':<11}{'products':>9}  {'p50 ms':>8}  {'p95 ms':>8}"
           f"  {'raw FTS p50':>12}  {'raw FTS p95':>12}")  # fmt: skip
-    with sqlite_database() as url:
-        sqlite = run_backend("SQLite", url, sizes, args.rounds)
+    sqlite: dict[int, Figures] = {}
+    for size in sizes:
+        with sqlite_database() as url:
+            sqlite[size] = measure_size("SQLite", url, size, args.rounds)
     postgres_url = os.environ.get("MARKETPLACE_TEST_POSTGRES_URL", "")
     if postgres_url and postgres_reachable(postgres_url):
-        with postgres_database(postgres_url) as url:
-            run_backend("PostgreSQL", url, sizes, args.rounds)
+        for size in sizes:
+            with postgres_database(postgres_url) as url:
+                measure_size("PostgreSQL", url, size, args.rounds)
     else:
         print("PostgreSQL: skipped (set MARKETPLACE_TEST_POSTGRES_URL to a reachable server)")
     largest, smallest = sqlite[sizes[-1]], sqlite[sizes[0]]
