@@ -546,7 +546,7 @@ def read_item_out(element: Element) -> ItemOut:
         elif tag == "Comments":
             comments.append(child)
     if item_id is None:
-        fail(element, "ItemOut lacks the required ItemID element")
+        fail(element, f"{tag_name(element)} lacks the required ItemID element")
     get = element.get
     line_number = get("lineNumber")
     delivery = get("requestedDeliveryDate")

@@ -5,14 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from cxml.models.common import (
-    Address,
     Description,
     Extrinsic,
-    ItemDetail,
     ItemID,
     ItemOut,
     Money,
-    Shipping,
     Tax,
 )
 from cxml.models.envelope import Payload, Status
@@ -79,13 +76,11 @@ from cxml.reading.common import (
     read_document_reference,
     read_extrinsic,
     read_extrinsics,
-    read_item_detail,
     read_item_id,
     read_item_out,
     read_order_reference,
     read_payment_terms,
     read_quantity,
-    read_shipping,
     read_tax,
     read_wrapped_address,
     read_wrapped_money,
@@ -165,35 +160,18 @@ def read_punch_out_setup_response(element: Element) -> PunchOutSetupResponse:
 
 
 def _read_item_in(element: Element) -> ItemIn:
-    item_id: ItemID | None = None
-    detail: ItemDetail | None = None
-    ship_to: Address | None = None
-    shipping: Shipping | None = None
-    tax: Tax | None = None
-    for child in element.getchildren():
-        tag = child.tag
-        if tag == "ItemID":
-            item_id = read_item_id(child)
-        elif tag == "ItemDetail":
-            detail = read_item_detail(child)
-        elif tag == "ShipTo":
-            ship_to = read_wrapped_address(child)
-        elif tag == "Shipping":
-            shipping = read_shipping(child)
-        elif tag == "Tax":
-            tax = read_tax(child)
-    if item_id is None:
-        fail(element, "ItemIn lacks the required ItemID element")
-    if detail is None:
+    # An ItemIn holds a subset of what an ItemOut holds, under the same names.
+    line = read_item_out(element)
+    if line.item_detail is None:
         fail(element, "ItemIn lacks the required ItemDetail element")
     return _item_in(
-        read_quantity(element),
-        item_id,
-        detail,
-        opt_integer(element, "lineNumber"),
-        ship_to,
-        shipping,
-        tax,
+        line.quantity,
+        line.item_id,
+        line.item_detail,
+        line.line_number,
+        line.ship_to,
+        line.shipping,
+        line.tax,
     )
 
 
