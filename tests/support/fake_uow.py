@@ -37,7 +37,11 @@ passes there:
   * ``facets`` maps ``"pricing_model"`` and ``"delivery_method"`` (enum ``.value`` keys, in
     declaration order) and ``"category"`` (names, most hits first) to hit counts, each facet
     ignoring its own filter, zero counts left out (storage leaves the category facet out
-    altogether past 5,000 hits; the fake always counts it);
+    altogether past 1,500 hits; the fake always counts it);
+  * a text search counts at most ``COUNT_LIMIT`` hits (``SEARCH_COUNT_LIMIT``), as storage:
+    past it ``total`` is the limit, ``total_is_exact`` False and later pages empty; when the
+    text and the category filter have more hits than the limit, the ``"pricing_model"`` and
+    ``"delivery_method"`` facets are left out. Browsing (no words) always counts exactly;
   * ``starting_price`` is the default offer's cheapest dimension price, else its smallest
     instalment, else None (free, BYOL); ``currency`` is the default offer's.
 """
@@ -56,6 +60,7 @@ from typing import Self, TypeVar
 
 from marketplace.domain.accounts import Account, ApiKey, Organization, User
 from marketplace.domain.catalog import (
+    SEARCH_COUNT_LIMIT,
     DeliveryMethod,
     Offer,
     PricingModel,
@@ -245,18 +250,25 @@ class FakeCatalogRepository(_Repository):
         found = [(p, score, n) for p, score, n in scored if score is not None]
         hits = [hit for hit in found if _passes(hit[0], query)]
         hits.sort(key=lambda hit: (-hit[1], -hit[2]))  # best first, then newest first
+        limit = COUNT_LIMIT if words else len(found)
+        total = min(len(hits), limit)
         first = (query.page - 1) * query.page_size
-        page = hits[first : first + query.page_size]
+        page = hits[first : min(first + query.page_size, total)]
+        facets = _facets([p for p, _, _ in found], query)
+        if sum(1 for p, _, _ in found if _passes(p, query, ignore="pricing_and_delivery")) > limit:
+            del facets["pricing_model"], facets["delivery_method"]
         return SearchPage(
             items=tuple(summarize(product) for product, _, _ in page),
-            total=len(hits),
+            total=total,
             page=query.page,
             page_size=query.page_size,
-            facets=_facets([p for p, _, _ in found], query),
+            facets=facets,
+            total_is_exact=len(hits) <= limit,
         )
 
 
 _WORD = re.compile(r"[^\W_]+")
+COUNT_LIMIT = SEARCH_COUNT_LIMIT  # read at each search (tests lower it)
 
 
 def default_offer(product: Product) -> Offer:
@@ -311,11 +323,13 @@ def _score(product: Product, words: Sequence[str]) -> int | None:
 def _passes(product: Product, query: SearchQuery, *, ignore: str = "") -> bool:
     return (
         (
-            ignore == "pricing_model"
+            ignore.startswith("pricing")
             or query.pricing_model in (None, default_offer(product).pricing_model)
         )
         and (
-            ignore == "delivery_method" or query.delivery_method in (None, product.delivery_method)
+            ignore.endswith("delivery")
+            or ignore == "delivery_method"
+            or query.delivery_method in (None, product.delivery_method)
         )
         and (ignore == "category" or query.category is None or query.category in product.categories)
     )

@@ -23,6 +23,7 @@ from decimal import Decimal
 
 __all__ = [
     "CONTRACT_DURATIONS",
+    "SEARCH_COUNT_LIMIT",
     "DeliveryMethod",
     "Dimension",
     "DimensionKind",
@@ -191,15 +192,24 @@ class SearchQuery:
     page_size: int = 20
 
 
+# Searches count their hits exactly up to this many; past it the total is "at least this".
+SEARCH_COUNT_LIMIT = 5_000
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SearchPage:
-    """One page of results, best first, with the total number of hits."""
+    """One page of results, best first, with the total number of hits.
+
+    ``total_is_exact`` is False when the search stopped counting at ``SEARCH_COUNT_LIMIT``:
+    ``total`` is then that limit (there are more hits), and there are no pages past it.
+    """
 
     items: tuple[ProductSummary, ...]
     total: int
     page: int
     page_size: int
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    total_is_exact: bool = True
 
     @property
     def pages(self) -> int:

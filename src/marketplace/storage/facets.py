@@ -30,22 +30,22 @@ def narrowed_total(cells: Cells, query: SearchQuery) -> int:
 
 
 def facets(
-    cells: Cells, query: SearchQuery, categories: Mapping[str, int] | None
+    cells: Cells | None, query: SearchQuery, categories: Mapping[str, int] | None
 ) -> dict[str, dict[str, int]]:
-    """The facets: hits per pricing model, delivery method and (when counted) category,
-    non-zero counts only; models and methods in declaration order, categories most hits
-    first."""
-    models: Counter[PricingModel] = Counter()
-    methods: Counter[DeliveryMethod] = Counter()
-    for (model, method), count in cells.items():
-        if _keeps(query, None, method):
-            models[model] += count
-        if _keeps(query, model, None):
-            methods[method] += count
-    result = {
-        "pricing_model": {m.value: models[m] for m in PricingModel if models[m]},
-        "delivery_method": {m.value: methods[m] for m in DeliveryMethod if methods[m]},
-    }
+    """The facets: hits per pricing model, delivery method (when the cells were counted)
+    and category (when counted), non-zero counts only; models and methods in declaration
+    order, categories most hits first."""
+    result: dict[str, dict[str, int]] = {}
+    if cells is not None:
+        models: Counter[PricingModel] = Counter()
+        methods: Counter[DeliveryMethod] = Counter()
+        for (model, method), count in cells.items():
+            if _keeps(query, None, method):
+                models[model] += count
+            if _keeps(query, model, None):
+                methods[method] += count
+        result["pricing_model"] = {m.value: models[m] for m in PricingModel if models[m]}
+        result["delivery_method"] = {m.value: methods[m] for m in DeliveryMethod if methods[m]}
     if categories is not None:
         ranked = sorted(((n, name) for name, n in categories.items() if n), key=_most_first)
         result["category"] = {name: n for n, name in ranked}

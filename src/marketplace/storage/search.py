@@ -14,23 +14,29 @@ FTS5's ``bm25`` costs a pass over every document holding each query word, 4-7 ms
 words at 100,000 products, which the latency budget cannot pay.)
 
 **Counting.** The total and the pricing-model and delivery-method facets come from hit
-counts per (pricing model, delivery method) *cell* (``facets.py``). The category facet is
-counted only while the text and the other filters leave at most ``CATEGORY_FACET_LIMIT``
-hits; past that the ``"category"`` facet is absent (callers fall back to the category list,
-``CatalogRepository.categories``). An empty query (browsing) counts nothing: the
-``catalog_facet_counts`` table has every total ready.
+counts per (pricing model, delivery method) *cell* (``facets.py``), counted exactly only up
+to ``COUNT_LIMIT`` hits (``SEARCH_COUNT_LIMIT``), so that a broad search costs the same at
+any catalog size. When the text and the category filter have more hits than that, the
+cells are not counted: the ``"pricing_model"`` and ``"delivery_method"`` facets are absent,
+and the total is the hits of the text and every filter counted up to the limit; past it,
+``total`` is the limit and ``total_is_exact`` False, and pages past the limit are empty.
+The category facet is counted only while the text and the other filters leave at most
+``CATEGORY_FACET_LIMIT`` hits; past that the ``"category"`` facet is absent (callers fall
+back to the category list, ``CatalogRepository.categories``). An empty query (browsing)
+counts nothing: the ``catalog_facet_counts`` table has every total ready.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from sqlalchemy import Connection, bindparam, exists, func, select, text
 
 from marketplace.domain.catalog import (
+    SEARCH_COUNT_LIMIT,
     DeliveryMethod,
     PricingModel,
     ProductSummary,
@@ -46,11 +52,13 @@ from marketplace.storage.text import QueryTerms, parse_query
 
 __all__ = [
     "CATEGORY_FACET_LIMIT",
+    "COUNT_LIMIT",
     "TextSearch",
     "search_catalog",
 ]
 
 CATEGORY_FACET_LIMIT = 1_500
+COUNT_LIMIT = SEARCH_COUNT_LIMIT  # read at each search (tests lower it)
 
 
 Cell = tuple[PricingModel, DeliveryMethod]
@@ -59,13 +67,19 @@ Cell = tuple[PricingModel, DeliveryMethod]
 class TextSearch(Protocol):
     """What a backend's full-text search provides (``search_sqlite``, ``search_postgres``)."""
 
-    def cells(self, terms: QueryTerms, category: str | None, candidates: Sequence[Cell]) -> Cells:
-        """Hits of the text (and category) per cell; ``candidates`` are the cells holding
-        any product (of that category) at all."""
+    def cells(
+        self, terms: QueryTerms, category: str | None, candidates: Sequence[Cell], limit: int
+    ) -> Cells | None:
+        """Hits of the text (and category) per cell, or None when there are more than
+        ``limit`` of them; ``candidates`` are the cells holding any product (of that
+        category) at all."""
         ...
 
-    def count(self, terms: QueryTerms, query: SearchQuery, limit: int) -> int:
-        """Hits of the text and the pricing and delivery filters, counted up to ``limit``."""
+    def count(
+        self, terms: QueryTerms, query: SearchQuery, limit: int, *, category: bool = False
+    ) -> int:
+        """Hits of the text and the pricing and delivery filters (and, if ``category``, the
+        category filter), counted up to ``limit``."""
         ...
 
     def category_counts(self, terms: QueryTerms, query: SearchQuery) -> dict[str, int]:
@@ -87,16 +101,21 @@ def search_catalog(connection: Connection, query: SearchQuery) -> SearchPage:
     if terms.empty:
         cells, categories = _browse_counts(connection, query)
         pks = _browse_page(connection, query, offset)
-    else:
-        cells, categories, pks = _text_search(
-            _backend(connection), connection, terms, query, offset
+        return SearchPage(
+            items=_summaries(connection, pks),
+            total=narrowed_total(cells, query),
+            page=page,
+            page_size=size,
+            facets=facets(cells, query, categories),
         )
+    found = _text_search(_backend(connection), connection, terms, query, offset)
     return SearchPage(
-        items=_summaries(connection, pks),
-        total=narrowed_total(cells, query),
+        items=_summaries(connection, found.pks),
+        total=found.total,
         page=page,
         page_size=size,
-        facets=facets(cells, query, categories),
+        facets=facets(found.cells, query, found.categories),
+        total_is_exact=found.exact,
     )
 
 
@@ -106,25 +125,41 @@ def _backend(connection: Connection) -> TextSearch:
     return PostgresSearch(connection)
 
 
+@dataclass(frozen=True, slots=True)
+class _Found:
+    cells: Cells | None  # None: not counted (too many hits)
+    categories: dict[str, int] | None  # None: not counted
+    total: int  # at most COUNT_LIMIT
+    exact: bool
+    pks: list[int]
+
+
 def _text_search(
     backend: TextSearch,
     connection: Connection,
     terms: QueryTerms,
     query: SearchQuery,
     offset: int,
-) -> tuple[Cells, dict[str, int] | None, list[int]]:
+) -> _Found:
+    limit = COUNT_LIMIT
     candidates = _catalog_cells(connection, query.category or "")
-    cells = backend.cells(terms, query.category, candidates)
-    total = narrowed_total(cells, query)
+    cells = backend.cells(terms, query.category, candidates, limit)
+    if cells is not None:
+        total = narrowed_total(cells, query)
+    elif query.pricing_model is None and query.delivery_method is None:
+        total = limit + 1  # the cells' hits, more than the limit
+    else:
+        total = backend.count(terms, query, limit + 1, category=True)
     narrowed = total  # hits but for the category filter, which the category facet ignores
     if query.category is not None:
         narrowed = backend.count(terms, query, CATEGORY_FACET_LIMIT + 1)
     categories = None
     if narrowed <= CATEGORY_FACET_LIMIT:
         categories = backend.category_counts(terms, query)
-    if total <= offset:
-        return cells, categories, []
-    return cells, categories, backend.page(terms, query, offset)
+    exact = total <= limit
+    total = min(total, limit)
+    pks = backend.page(terms, query, offset)[: total - offset] if offset < total else []
+    return _Found(cells, categories, total, exact, pks)
 
 
 _CATALOG_CELLS = text(

@@ -77,17 +77,26 @@ class PostgresSearch:
         terms: QueryTerms,
         category: str | None,
         candidates: Sequence[tuple[PricingModel, DeliveryMethod]],
-    ) -> Cells:
-        params: dict[str, Any] = {"query": tsquery_literal(terms)}
-        sql = f"SELECT s.cell, count(*) {_HITS}"
+        limit: int,
+    ) -> Cells | None:
+        """Hits per cell, or None when there are more than ``limit`` (one bounded scan)."""
+        params: dict[str, Any] = {"query": tsquery_literal(terms), "limit": limit + 1}
+        hits = f"SELECT s.cell {_HITS}"
         if category is not None:
-            sql += " AND CAST(:category AS text) = ANY(s.categories)"
+            hits += " AND CAST(:category AS text) = ANY(s.categories)"
             params["category"] = category
-        return {cell_of(code): n for code, n in self._rows(sql + " GROUP BY s.cell", params)}
+        sql = f"SELECT hit.cell, count(*) FROM ({hits} LIMIT :limit) AS hit GROUP BY hit.cell"
+        rows = self._rows(sql, params)
+        if sum(n for _, n in rows) > limit:
+            return None
+        return {cell_of(code): n for code, n in rows}
 
-    def count(self, terms: QueryTerms, query: SearchQuery, limit: int) -> int:
+    def count(
+        self, terms: QueryTerms, query: SearchQuery, limit: int, *, category: bool = False
+    ) -> int:
         params: dict[str, Any] = {"query": tsquery_literal(terms), "limit": limit}
-        hits = f"SELECT 1 {_HITS}{_filters(query, params, category=False)} LIMIT :limit"
+        where = _filters(query, params, category=category)
+        hits = f"SELECT 1 {_HITS}{where} LIMIT :limit"
         return int(self._rows(f"SELECT count(*) FROM ({hits}) AS hit", params)[0][0])
 
     def category_counts(self, terms: QueryTerms, query: SearchQuery) -> dict[str, int]:

@@ -3,8 +3,9 @@
 Everything is answered inside the FTS5 index, without reading ``products``: the products of
 one (pricing model, delivery method) cell are one rowid range, and so are those of one pricing
 model; the delivery method and the category are filter tags. Counting the hits per cell is
-one scan when they are few, else one range count per cell, each skipping the rest of the
-index. A page of a broad search is a scan of the best tier that keeps only its newest hits.
+one scan when they are few, else (once a count stopping past the caller's limit has
+found no more) one range count per cell, each skipping the rest of the index. A page of a
+broad search is a scan of the best tier that keeps only its newest hits.
 """
 
 from __future__ import annotations
@@ -134,17 +135,24 @@ class SqliteSearch:
         rows = self._rows(_COMPLETIONS, [prefix, following, _MAX_COMPLETIONS + 1])
         return None if len(rows) > _MAX_COMPLETIONS else [term for (term,) in rows]
 
-    def cells(self, terms: QueryTerms, category: str | None, candidates: Sequence[Cell]) -> Cells:
-        """One scan when the hits are few; else a count per candidate cell's rowid range."""
+    def cells(
+        self, terms: QueryTerms, category: str | None, candidates: Sequence[Cell], limit: int
+    ) -> Cells | None:
+        """One scan when the hits are few; else, once a bounded count has found at most
+        ``limit`` of them, a count per candidate cell's rowid range. None: more than
+        ``limit`` hits."""
         phrases = self.phrases(terms)
         if phrases is None or not candidates:
             return {}
         tags = [category_tag(category)] if category is not None else []
         expression = match_expression(phrases, 3, tags)
+        scanned = min(_SCANNED_HITS, limit)
         scan = f"SELECT rowid >> ?, count(*) FROM (SELECT rowid {_MATCH} LIMIT ?) GROUP BY 1"
-        rows = self._rows(scan, [PK_BITS, expression, _SCANNED_HITS + 1])
-        if sum(count for _, count in rows) <= _SCANNED_HITS:
+        rows = self._rows(scan, [PK_BITS, expression, scanned + 1])
+        if sum(count for _, count in rows) <= scanned:
             return {cell_of(code): count for code, count in rows}
+        if scanned == limit or self._count(expression, limit + 1) > limit:
+            return None
         count = f"(SELECT count(*) {_MATCH}{_IN_RANGE})"
         params: list[Any] = []
         for cell in candidates:
@@ -152,12 +160,19 @@ class SqliteSearch:
         (counts,) = self._rows("SELECT " + ", ".join([count] * len(candidates)), params)
         return {cell: n for cell, n in zip(candidates, counts, strict=True) if n}
 
-    def count(self, terms: QueryTerms, query: SearchQuery, limit: int) -> int:
-        """Hits of the text and the pricing and delivery filters, counted up to ``limit``."""
+    def _count(self, expression: str, limit: int) -> int:
+        sql = f"SELECT count(*) FROM (SELECT 1 {_MATCH} LIMIT ?)"
+        return int(self._rows(sql, [expression, limit])[0][0])
+
+    def count(
+        self, terms: QueryTerms, query: SearchQuery, limit: int, *, category: bool = False
+    ) -> int:
+        """Hits of the text and the pricing and delivery filters (and, if ``category``, the
+        category filter), counted up to ``limit``."""
         phrases = self.phrases(terms)
         if phrases is None:
             return 0
-        sql, params = _Filter.of(query, category=False).sql("1", phrases)
+        sql, params = _Filter.of(query, category=category).sql("1", phrases)
         (total,) = self._rows(f"SELECT count(*) FROM ({sql} LIMIT ?)", [*params, limit])[0]
         return int(total)
 

@@ -281,3 +281,27 @@ def test_paging_through_a_large_result_visits_every_hit_once(
     assert len(seen) == len(set(seen)) == first.total
     assert seen == in_big_pages[: first.total]
     assert sum(first.facets["pricing_model"].values()) >= first.total
+
+
+def test_counting_stops_past_the_count_limit(
+    catalog: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    everything = find(catalog, "secret", page_size=100)
+    assert (everything.total, everything.total_is_exact) == (5, True)
+    monkeypatch.setattr(search, "COUNT_LIMIT", 4)
+
+    broad = find(catalog, "secret", page_size=3)
+    assert (broad.total, broad.total_is_exact, broad.pages) == (4, False, 2)
+    assert set(broad.facets) <= {"category"}  # pricing and delivery would need every hit
+    assert ids(find(catalog, "secret", page=2, page_size=3)) == ids(everything)[3:4]
+    assert find(catalog, "secret", page=3, page_size=2).items == ()
+
+    filtered = find(catalog, "secret", pricing_model=SUBSCRIPTION)
+    assert (ids(filtered), filtered.total, filtered.total_is_exact) == (["p-title-newer"], 1, True)
+    assert set(filtered.facets) <= {"category"}
+
+    narrow = find(catalog, "vault")
+    assert (narrow.total, narrow.total_is_exact) == (2, True)
+    assert sum(narrow.facets["pricing_model"].values()) == 2
+    browsing = find(catalog)
+    assert (browsing.total, browsing.total_is_exact) == (len(CATALOG), True)

@@ -80,6 +80,7 @@ class ProductList(BaseModel):
 
     items: list[ProductHit]
     total: int
+    total_is_exact: bool  # False: there are more than ``total`` hits (counting stopped)
     page: int
     page_size: int
     pages: int
@@ -90,6 +91,7 @@ class ProductList(BaseModel):
         return cls(
             items=items,
             total=results.total,
+            total_is_exact=results.total_is_exact,
             page=results.page,
             page_size=results.page_size,
             pages=results.pages,

@@ -433,3 +433,30 @@ def test_categories_are_counted_most_used_first() -> None:
         assert uow.catalog.count_products() == 3
         assert uow.catalog.get_product("prod-c") == SCANNER
         assert uow.catalog.get_product("prod-z") is None
+
+
+def test_a_text_search_counts_up_to_the_count_limit_as_storage_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import fake_uow
+
+    monkeypatch.setattr(fake_uow, "COUNT_LIMIT", 1)
+    factory = with_products(*CATALOG)
+    with factory() as uow:
+        broad = uow.catalog.search(SearchQuery(text="logs"))
+        second = uow.catalog.search(SearchQuery(text="logs", page=2, page_size=1))
+        filtered = uow.catalog.search(
+            SearchQuery(text="logs", pricing_model=PricingModel.SAAS_CONTRACT)
+        )
+        narrow = uow.catalog.search(SearchQuery(text="traces"))
+        browsing = uow.catalog.search(SearchQuery())
+
+    assert [i.id for i in broad.items] == ["prod-a"]
+    assert (broad.total, broad.total_is_exact) == (1, False)
+    assert set(broad.facets) == {"category"}  # pricing and delivery would need every hit
+    assert second.items == ()
+    assert ([i.id for i in filtered.items], filtered.total_is_exact) == (["prod-a"], True)
+    assert set(filtered.facets) == {"category"}
+    assert (narrow.total, narrow.total_is_exact) == (1, True)
+    assert narrow.facets["pricing_model"] == {"saas_contract": 1}
+    assert (browsing.total, browsing.total_is_exact) == (3, True)

@@ -1,5 +1,6 @@
 import re
 
+import fake_uow
 import pytest
 from fastapi.testclient import TestClient
 from web_support import People
@@ -238,3 +239,15 @@ def test_openapi_documents_bearer_keys_and_the_error_shape(client: TestClient) -
                 "$ref": "#/components/schemas/ErrorBody"
             }
             assert spec["security"] == [{"ApiKey": []}]
+
+
+def test_a_search_past_the_count_limit_says_its_total_is_not_exact(
+    client: TestClient, people: People, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fake_uow, "COUNT_LIMIT", 1)
+
+    body = client.get("/api/v1/products", params={"q": "suite"}, headers=_as(people.buyer_key))
+
+    assert body.status_code == 200
+    assert body.json()["total"] == 1
+    assert body.json()["total_is_exact"] is False

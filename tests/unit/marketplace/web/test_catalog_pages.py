@@ -1,5 +1,7 @@
 import re
 
+import fake_uow
+import pytest
 from fastapi.testclient import TestClient
 
 HITS = re.compile(r'<h2 id="hit-\d+"><a href="/products/([^"]+)">')
@@ -141,3 +143,13 @@ def test_an_unknown_product_is_a_friendly_404_page(client: TestClient) -> None:
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("text/html")
     assert "<h1>Page not found</h1>" in response.text
+
+
+def test_a_search_past_the_count_limit_says_more_than(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fake_uow, "COUNT_LIMIT", 1)
+
+    page = client.get("/search", params={"q": "suite"}).text
+
+    assert "More than 1 result" in page
