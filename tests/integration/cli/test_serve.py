@@ -1,24 +1,14 @@
 """``marketplace serve`` as a real process on a loopback port (the one server these tests start)."""
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
+from servers import free_port, wait_until_healthy
 
 pytestmark = pytest.mark.integration
-
-STARTUP_DEADLINE = 60.0  # seconds: imports and migrations come first
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def marketplace_command() -> list[str]:
@@ -26,20 +16,6 @@ def marketplace_command() -> list[str]:
     if script.exists():
         return [str(script)]
     return [sys.executable, "-c", "from marketplace.cli import main; main()"]
-
-
-def wait_until_healthy(url: str, process: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + STARTUP_DEADLINE
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"marketplace serve exited with {process.returncode}")
-        try:
-            if httpx.get(url, timeout=2.0).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)  # polling a subprocess with a deadline, not waiting for a result
-    pytest.fail(f"marketplace serve did not answer {url} within {STARTUP_DEADLINE}s")
 
 
 def test_serve_migrates_the_database_and_answers_healthz(tmp_path: Path) -> None:
@@ -52,18 +28,17 @@ def test_serve_migrates_the_database_and_answers_healthz(tmp_path: Path) -> None
         "PYTHONUNBUFFERED": "1",
     }
     command = [*marketplace_command(), "serve", "--host", "127.0.0.1", "--port", str(port)]
-    process = subprocess.Popen(
-        [*command, "--no-demo"],
-        env=environ,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
+    log = tmp_path / "serve.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [*command, "--no-demo"], env=environ, stdout=output, stderr=subprocess.DEVNULL
+        )
     try:
-        wait_until_healthy(f"http://127.0.0.1:{port}/healthz", process)
+        wait_until_healthy(f"http://127.0.0.1:{port}/healthz", process, log)
     finally:
         process.terminate()
-        stdout, _ = process.communicate(timeout=15)
+        process.wait(timeout=15)
+    stdout = log.read_text()
 
     assert "Database: up to date (revision " in stdout
     assert "Demo data: skipped" in stdout
