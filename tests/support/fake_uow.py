@@ -23,6 +23,21 @@ passes there:
   stores each product's seller too, raises ``ConflictError`` for a product id (or offer id)
   already stored or repeated, and ``ValidationError`` for a product without offers, in
   both cases adding nothing.
+- Procurement and audit, as ``marketplace.storage.procurement``: one configuration per
+  organization (``save_configuration`` inserts or replaces it); connections unique by their
+  credentials (buyer domain in any case, buyer identity exactly, supplier domain in any case,
+  supplier identity exactly): ``add_connection`` and ``update_connection`` raise
+  ``ConflictError`` for credentials another connection holds, as storage does;
+  ``update_connection`` and ``expire_secret`` raise ``NotFoundError`` for an unknown id.
+  Foreign keys: configuration → organization, connection → organization and account,
+  secret → connection, audit event → organization (a violation, or a repeated id, raises
+  :class:`FakeIntegrityError`). Lists are tuples: connections oldest first (``created_at``,
+  then ``id``), secrets newest first and audit events newest first (time, then ``id``, both
+  descending; ``before`` is the ``(occurred_at, id)`` of the previous page's last event).
+  What goes in comes back as storage gives it back: times in UTC (naive ones taken as UTC),
+  sellers of record as a tuple, an event's parameters and changes through JSON (a tuple
+  comes back a list; what JSON cannot hold raises ``TypeError``).
+  ``get_configuration(for_update=True)`` takes no lock (one fake transaction at a time).
 - Catalog search (:meth:`FakeCatalogRepository.search`), simpler than full text but with the
   same filters, facets, order rules and summaries:
 
@@ -50,15 +65,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import TracebackType
-from typing import Self, TypeVar
+from typing import Any, Self, TypeVar, cast
 
 from marketplace.domain.accounts import Account, ApiKey, Organization, User
+from marketplace.domain.audit import AuditEvent, FieldChange
 from marketplace.domain.catalog import (
     SEARCH_COUNT_LIMIT,
     DeliveryMethod,
@@ -70,21 +87,30 @@ from marketplace.domain.catalog import (
     SearchQuery,
     Seller,
 )
-from marketplace.domain.errors import ConflictError, ValidationError
+from marketplace.domain.errors import ConflictError, NotFoundError, ValidationError
+from marketplace.domain.procurement import (
+    ConnectionSecret,
+    PortalConnection,
+    ProcurementConfiguration,
+)
 from marketplace.services.ports import (
     AccountRepository,
     ApiKeyRepository,
+    AuditRepository,
     CatalogRepository,
     OrganizationRepository,
+    ProcurementRepository,
     UserRepository,
 )
 
 __all__ = [
     "FakeAccountRepository",
     "FakeApiKeyRepository",
+    "FakeAuditRepository",
     "FakeCatalogRepository",
     "FakeIntegrityError",
     "FakeOrganizationRepository",
+    "FakeProcurementRepository",
     "FakeStore",
     "FakeUnitOfWork",
     "FakeUnitOfWorkFactory",
@@ -109,6 +135,10 @@ class FakeStore:
     api_keys: dict[str, ApiKey] = field(default_factory=dict)
     sellers: dict[str, Seller] = field(default_factory=dict)
     products: dict[str, Product] = field(default_factory=dict)
+    configurations: dict[str, ProcurementConfiguration] = field(default_factory=dict)
+    connections: dict[str, PortalConnection] = field(default_factory=dict)
+    secrets: dict[str, ConnectionSecret] = field(default_factory=dict)
+    audit_events: dict[str, AuditEvent] = field(default_factory=dict)
 
     def copy(self) -> FakeStore:
         """A copy whose tables can change without changing this one."""
@@ -354,6 +384,142 @@ def _facets(found: Sequence[Product], query: SearchQuery) -> dict[str, dict[str,
     }
 
 
+D = TypeVar("D")
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    """As storage gives a time back: in UTC, a naive one taken as UTC."""
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+def _in_utc(value: D, *names: str) -> D:
+    """``value`` (a dataclass) with the named time fields in UTC."""
+    times = {name: getattr(value, name) for name in names}
+    changed = {name: None if t is None else _utc(t) for name, t in times.items()}
+    return cast(D, dataclasses.replace(cast(Any, value), **changed))
+
+
+def _credentials(connection: PortalConnection) -> tuple[str, str, str, str]:
+    return (
+        connection.buyer_domain.lower(),
+        connection.buyer_identity,
+        connection.supplier_domain.lower(),
+        connection.supplier_identity,
+    )
+
+
+class FakeProcurementRepository(_Repository):
+    """Configurations, connections and secrets (see the module docstring for the rules)."""
+
+    def get_configuration(
+        self, organization_id: str, *, for_update: bool = False
+    ) -> ProcurementConfiguration | None:
+        return self._data.configurations.get(organization_id)
+
+    def save_configuration(self, configuration: ProcurementConfiguration) -> None:
+        _require(self._data.organizations, configuration.organization_id, "organization")
+        stored = _in_utc(
+            configuration, "purchase_order_role_created_at", "created_at", "updated_at"
+        )
+        self._data.configurations[configuration.organization_id] = stored
+
+    def add_connection(self, connection: PortalConnection) -> None:
+        self._check_connection(connection)
+        stored = self._stored(connection)
+        _insert(self._data.connections, connection.id, stored, "connection")
+
+    def update_connection(self, connection: PortalConnection) -> None:
+        if connection.id not in self._data.connections:
+            raise NotFoundError(f"connection {connection.id} does not exist")
+        self._check_connection(connection)
+        self._data.connections[connection.id] = self._stored(connection)
+
+    def get_connection(self, connection_id: str) -> PortalConnection | None:
+        return self._data.connections.get(connection_id)
+
+    def list_connections(self, organization_id: str) -> Sequence[PortalConnection]:
+        return _oldest_first(
+            c for c in self._data.connections.values() if c.organization_id == organization_id
+        )
+
+    def find_connections_by_buyer(
+        self, buyer_domain: str, buyer_identity: str
+    ) -> Sequence[PortalConnection]:
+        domain = buyer_domain.lower()
+        return _oldest_first(
+            c
+            for c in self._data.connections.values()
+            if c.buyer_domain.lower() == domain and c.buyer_identity == buyer_identity
+        )
+
+    def add_secret(self, secret: ConnectionSecret) -> None:
+        _require(self._data.connections, secret.connection_id, "connection")
+        stored = _in_utc(secret, "created_at", "expires_at")
+        _insert(self._data.secrets, secret.id, stored, "secret")
+
+    def list_secrets(self, connection_id: str) -> Sequence[ConnectionSecret]:
+        found = [s for s in self._data.secrets.values() if s.connection_id == connection_id]
+        return tuple(sorted(found, key=lambda s: (s.created_at, s.id), reverse=True))
+
+    def expire_secret(self, secret_id: str, expires_at: dt.datetime) -> None:
+        secret = self._data.secrets.get(secret_id)
+        if secret is None:
+            raise NotFoundError(f"secret {secret_id} does not exist")
+        self._data.secrets[secret_id] = dataclasses.replace(secret, expires_at=_utc(expires_at))
+
+    def _check_connection(self, connection: PortalConnection) -> None:
+        _require(self._data.organizations, connection.organization_id, "organization")
+        _require(self._data.accounts, connection.account_id, "account")
+        wanted = _credentials(connection)
+        for other in self._data.connections.values():
+            if other.id != connection.id and _credentials(other) == wanted:
+                raise ConflictError(f"connection {other.id} already uses these credentials")
+
+    @staticmethod
+    def _stored(connection: PortalConnection) -> PortalConnection:
+        connection = _in_utc(connection, "created_at", "updated_at")
+        return dataclasses.replace(
+            connection, sellers_of_record=tuple(connection.sellers_of_record)
+        )
+
+
+def _oldest_first(connections: Iterable[PortalConnection]) -> tuple[PortalConnection, ...]:
+    return tuple(sorted(connections, key=lambda c: (c.created_at, c.id)))
+
+
+class FakeAuditRepository(_Repository):
+    """The audit log, newest first, paged by ``(occurred_at, id)``."""
+
+    def add(self, event: AuditEvent) -> None:
+        _require(self._data.organizations, event.organization_id, "organization")
+        stored = dataclasses.replace(
+            _in_utc(event, "occurred_at"),
+            request_parameters=json.loads(json.dumps(dict(event.request_parameters))),
+            changes=tuple(
+                FieldChange(c.field, *json.loads(json.dumps([c.old, c.new]))) for c in event.changes
+            ),
+        )
+        _insert(self._data.audit_events, event.id, stored, "audit event")
+
+    def list_for_organization(
+        self,
+        organization_id: str,
+        *,
+        limit: int,
+        before: tuple[dt.datetime, str] | None = None,
+    ) -> Sequence[AuditEvent]:
+        if limit <= 0:
+            return ()
+        events = [
+            e
+            for e in self._data.audit_events.values()
+            if e.organization_id == organization_id
+            and (before is None or (e.occurred_at, e.id) < (_utc(before[0]), before[1]))
+        ]
+        events.sort(key=lambda e: (e.occurred_at, e.id), reverse=True)
+        return tuple(events[:limit])
+
+
 class FakeUnitOfWork:
     """A transaction over in-memory repositories sharing one :class:`FakeStore`."""
 
@@ -365,6 +531,8 @@ class FakeUnitOfWork:
         self.users: UserRepository = FakeUserRepository(self)
         self.api_keys: ApiKeyRepository = FakeApiKeyRepository(self)
         self.catalog: CatalogRepository = FakeCatalogRepository(self)
+        self.procurement: ProcurementRepository = FakeProcurementRepository(self)
+        self.audit: AuditRepository = FakeAuditRepository(self)
         self.transactions = 0  # how many times it was entered
         self.commits = 0
         self.commit_error: BaseException | None = None  # raised (once) by the next commit

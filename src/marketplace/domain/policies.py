@@ -144,6 +144,8 @@ class ACTIONS:
     GET_PORTAL_PREFERENCE = "invoicing:GetProcurementPortalPreference"
     LIST_PORTAL_PREFERENCES = "invoicing:ListProcurementPortalPreferences"
     UPDATE_PORTAL_PREFERENCE = "invoicing:UpdateProcurementPortalPreferenceStatus"
+    PUT_PORTAL_PREFERENCE = "invoicing:PutProcurementPortalPreference"
+    LOOKUP_AUDIT_EVENTS = "cloudtrail:LookupEvents"
     CREATE_USER = "iam:CreateUser"
     LIST_USERS = "iam:ListUsers"
     CREATE_ACCESS_KEY = "iam:CreateAccessKey"
@@ -157,7 +159,11 @@ MANAGEMENT_ONLY_ACTIONS = frozenset(
         ACTIONS.CREATE_ACCOUNT,
         ACTIONS.LIST_ACCOUNTS,  # as in AWS Organizations: only the management account lists them
         ACTIONS.CREATE_PORTAL_PREFERENCE,
+        ACTIONS.GET_PORTAL_PREFERENCE,
+        ACTIONS.LIST_PORTAL_PREFERENCES,
+        ACTIONS.PUT_PORTAL_PREFERENCE,
         ACTIONS.UPDATE_PORTAL_PREFERENCE,
+        ACTIONS.LOOKUP_AUDIT_EVENTS,  # the audit log is the organization's, kept with it
     }
 )
 _MANAGEMENT_ONLY_LOWER = frozenset(_ascii_lower(action) for action in MANAGEMENT_ONLY_ACTIONS)
@@ -215,6 +221,7 @@ READ_ONLY_POLICY = Policy(
                 "organizations:List*",
                 "invoicing:Get*",
                 "invoicing:List*",
+                "cloudtrail:LookupEvents",
             ),
         ),
     ),
@@ -230,10 +237,13 @@ ACCOUNT_ADMIN_POLICY = Policy(
                 "aws-marketplace:*",
                 "organizations:*",
                 "iam:*",
+                "invoicing:PutProcurementPortalPreference",  # rotates connection secrets
+                "cloudtrail:LookupEvents",
             ),
         ),
     ),
-    "Administer the account: users, keys, member accounts (management account only).",
+    "Administer the account: users, keys, member accounts, connection secrets and the audit "
+    "log (the last three from the management account only).",
 )
 
 MANAGED_POLICIES: dict[str, Policy] = {

@@ -13,14 +13,23 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from marketplace.domain.accounts import Account, ApiKey, Organization, User
+from marketplace.domain.audit import AuditEvent
 from marketplace.domain.catalog import Product, SearchPage, SearchQuery, Seller
+from marketplace.domain.procurement import (
+    ConnectionSecret,
+    PortalConnection,
+    ProcurementConfiguration,
+)
 
 __all__ = [
     "AccountRepository",
     "ApiKeyRepository",
+    "AuditRepository",
     "CatalogRepository",
     "Clock",
     "OrganizationRepository",
+    "ProcurementRepository",
+    "SecretBox",
     "UnitOfWork",
     "UnitOfWorkFactory",
     "UserRepository",
@@ -100,6 +109,84 @@ class CatalogRepository(Protocol):
     def count_products(self) -> int: ...
 
 
+class ProcurementRepository(Protocol):
+    """Procurement configurations (one per organization), portal connections and their
+    sealed secrets.
+
+    Connections are unique by their credentials: the four values buyer domain, buyer
+    identity, supplier domain and supplier identity (domains compared in any case,
+    identities exactly); ``add_connection`` raises ``ConflictError`` for a taken set.
+    """
+
+    def get_configuration(
+        self, organization_id: str, *, for_update: bool = False
+    ) -> ProcurementConfiguration | None:
+        """The organization's configuration; ``for_update`` locks its row until the
+        transaction ends (``SELECT … FOR UPDATE`` on PostgreSQL), so that concurrent
+        changes of one organization's integration happen one after the other."""
+        ...
+
+    def save_configuration(self, configuration: ProcurementConfiguration) -> None:
+        """Insert the configuration, or replace the stored one of its organization."""
+        ...
+
+    def add_connection(self, connection: PortalConnection) -> None: ...
+
+    def update_connection(self, connection: PortalConnection) -> None:
+        """Replace the stored connection with this id (``NotFoundError`` when there is none)."""
+        ...
+
+    def get_connection(self, connection_id: str) -> PortalConnection | None: ...
+
+    def list_connections(self, organization_id: str) -> Sequence[PortalConnection]:
+        """The organization's connections, oldest first."""
+        ...
+
+    def find_connections_by_buyer(
+        self, buyer_domain: str, buyer_identity: str
+    ) -> Sequence[PortalConnection]:
+        """Every connection (any organization, any status) with this ``From`` credential:
+        the domain in any case, the identity exactly. Oldest first."""
+        ...
+
+    def add_secret(self, secret: ConnectionSecret) -> None: ...
+
+    def list_secrets(self, connection_id: str) -> Sequence[ConnectionSecret]:
+        """The connection's secrets, newest first (the current one, then older ones)."""
+        ...
+
+    def expire_secret(self, secret_id: str, expires_at: dt.datetime) -> None:
+        """Set when a secret stops being accepted."""
+        ...
+
+
+class AuditRepository(Protocol):
+    """The audit log, per organization, newest first."""
+
+    def add(self, event: AuditEvent) -> None: ...
+
+    def list_for_organization(
+        self,
+        organization_id: str,
+        *,
+        limit: int,
+        before: tuple[dt.datetime, str] | None = None,
+    ) -> Sequence[AuditEvent]:
+        """Up to ``limit`` events, newest first (by ``occurred_at``, then ``id``, both
+        descending); ``before`` = ``(occurred_at, id)`` of the last event of the previous page."""
+        ...
+
+
+class SecretBox(Protocol):
+    """Seals secrets for storage (authenticated encryption) and opens them again."""
+
+    def seal(self, plaintext: str) -> str: ...
+
+    def open(self, sealed: str) -> str:
+        """The plaintext; raises ``ValueError`` when ``sealed`` is not one of ours."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over all repositories."""
 
@@ -108,6 +195,8 @@ class UnitOfWork(Protocol):
     users: UserRepository
     api_keys: ApiKeyRepository
     catalog: CatalogRepository
+    procurement: ProcurementRepository
+    audit: AuditRepository
 
     def __enter__(self) -> Self: ...
 

@@ -7,7 +7,8 @@ full-text index, ``product_search``, is not here: it is an FTS5 virtual table on
 Conventions: enums are stored by value in short strings; money is ``DecimalText`` (the exact
 decimal string, since SQLite has no exact numeric type); times are UTC; an offer's
 dimensions, durations and instalments are JSON text (read and written only whole, with the
-offer); a user's policy names are a JSON list.
+offer); a user's policy names are a JSON list, as are a connection's sellers of record and
+an audit event's request parameters and changes.
 """
 
 from __future__ import annotations
@@ -39,10 +40,14 @@ __all__ = [
     "UtcDateTime",
     "accounts",
     "api_keys",
+    "audit_events",
     "catalog_facet_counts",
+    "connection_secrets",
     "metadata",
     "offers",
     "organizations",
+    "portal_connections",
+    "procurement_configurations",
     "product_categories",
     "products",
     "sellers",
@@ -235,4 +240,113 @@ catalog_facet_counts = Table(
     Column("category", String(100), nullable=False),
     Column("products", BigInteger(), nullable=False),
     PrimaryKeyConstraint("pricing_model", "delivery_method", "category"),
+)
+
+# One per organization. Name and description are Text: their limits are the service's rules.
+procurement_configurations = Table(
+    "procurement_configurations",
+    metadata,
+    Column(
+        "organization_id",
+        String(32),
+        ForeignKey("organizations.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("system", String(16), nullable=False),
+    Column("name", Text(), nullable=False),
+    Column("description", Text(), nullable=False),
+    Column("enable_redirect", Boolean(), nullable=False),
+    Column("test_mode", Boolean(), nullable=False),
+    Column("preapprove_free", Boolean(), nullable=False),
+    Column("preapprove_byol", Boolean(), nullable=False),
+    Column("billing_integration", Boolean(), nullable=False),
+    Column("purchase_order_role_created_at", UtcDateTime()),
+    Column("redirect_paused", Boolean(), nullable=False),
+    Column("version", Integer(), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+# A connection's credentials are four values of up to 1,024 characters each: an index over
+# them could pass PostgreSQL's btree row limit (about 2,700 bytes) and refuse the insert. So
+# the indexes hold SHA-256 digests (hex) of the normalized values (domains lower-cased,
+# identities as they are; see ``procurement.credentials_key``):
+# - ``credentials_key`` of all four, unique: the rule "one connection per credentials";
+# - ``buyer_key`` of the buyer's two (the cXML From), indexed: finding a buyer's connections.
+# Queries compare the stored values as well, so a digest collision could never match wrongly.
+portal_connections = Table(
+    "portal_connections",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column(
+        "organization_id",
+        String(32),
+        ForeignKey("organizations.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column(
+        "account_id",
+        String(12),
+        ForeignKey("accounts.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("system", String(16), nullable=False),
+    Column("buyer_domain", String(1024), nullable=False),
+    Column("buyer_identity", String(1024), nullable=False),
+    Column("supplier_domain", String(1024), nullable=False),
+    Column("supplier_identity", String(1024), nullable=False),
+    Column("buyer_key", String(64), nullable=False, index=True),
+    Column("credentials_key", String(64), nullable=False, unique=True),
+    Column("invoice_endpoint", String(1024)),
+    Column("approval_redirect_url", String(1024)),
+    Column("sellers_of_record", Text(), nullable=False),
+    Column("cart_field", String(32), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("test_mode", Boolean(), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+# Sealed (encrypted) shared secrets; ``expires_at`` NULL is the current one.
+connection_secrets = Table(
+    "connection_secrets",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column(
+        "connection_id",
+        String(64),
+        ForeignKey("portal_connections.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("sealed", Text(), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime()),
+)
+
+# ``request_parameters`` is a JSON object; ``changes`` a JSON list of {"field", "old", "new"}.
+# The index serves the log's only query: one organization, newest first, by (time, id).
+audit_events = Table(
+    "audit_events",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column(
+        "organization_id",
+        String(32),
+        ForeignKey("organizations.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("occurred_at", UtcDateTime(), nullable=False),
+    Column("event_name", String(64), nullable=False),
+    Column("resource_type", String(64), nullable=False),
+    Column("resource_id", String(64), nullable=False),
+    Column("account_id", String(12)),
+    Column("actor_user_id", String(32)),
+    Column("actor_email", String(320)),
+    Column("source", String(16), nullable=False),
+    Column("request_parameters", Text(), nullable=False),
+    Column("changes", Text(), nullable=False),
+    Index(None, "organization_id", "occurred_at", "id"),
 )

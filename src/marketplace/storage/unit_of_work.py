@@ -10,11 +10,14 @@ from sqlalchemy import Connection, Engine
 from marketplace.services.ports import (
     AccountRepository,
     ApiKeyRepository,
+    AuditRepository,
     CatalogRepository,
     OrganizationRepository,
+    ProcurementRepository,
     UserRepository,
 )
 from marketplace.storage.catalog import SqlCatalogRepository
+from marketplace.storage.procurement import SqlAuditRepository, SqlProcurementRepository
 from marketplace.storage.repositories import (
     SqlAccountRepository,
     SqlApiKeyRepository,
@@ -38,6 +41,8 @@ class SqlUnitOfWork:
     users: UserRepository
     api_keys: ApiKeyRepository
     catalog: CatalogRepository
+    procurement: ProcurementRepository
+    audit: AuditRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -53,6 +58,8 @@ class SqlUnitOfWork:
         self.users = SqlUserRepository(connection)
         self.api_keys = SqlApiKeyRepository(connection)
         self.catalog = SqlCatalogRepository(connection)
+        self.procurement = SqlProcurementRepository(connection)
+        self.audit = SqlAuditRepository(connection)
         return self
 
     def __exit__(

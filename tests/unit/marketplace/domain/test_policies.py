@@ -289,7 +289,11 @@ def test_the_management_only_actions_are_procurement_and_account_management() ->
         ACTIONS.CREATE_ACCOUNT,
         ACTIONS.LIST_ACCOUNTS,
         ACTIONS.CREATE_PORTAL_PREFERENCE,
+        ACTIONS.GET_PORTAL_PREFERENCE,
+        ACTIONS.LIST_PORTAL_PREFERENCES,
+        ACTIONS.PUT_PORTAL_PREFERENCE,
         ACTIONS.UPDATE_PORTAL_PREFERENCE,
+        ACTIONS.LOOKUP_AUDIT_EVENTS,
     } == MANAGEMENT_ONLY_ACTIONS
 
 
@@ -349,6 +353,7 @@ EXPECTED_ON_MANAGEMENT_ACCOUNT: dict[str, set[str]] = {
         A.LIST_ACCOUNTS,
         A.GET_PORTAL_PREFERENCE,
         A.LIST_PORTAL_PREFERENCES,
+        A.LOOKUP_AUDIT_EVENTS,
     },
     "MarketplaceAccountAdministrator": {
         A.SEARCH_LISTINGS,
@@ -366,14 +371,14 @@ EXPECTED_ON_MANAGEMENT_ACCOUNT: dict[str, set[str]] = {
         A.LIST_USERS,
         A.CREATE_ACCESS_KEY,
         A.DELETE_ACCESS_KEY,
+        A.PUT_PORTAL_PREFERENCE,
+        A.LOOKUP_AUDIT_EVENTS,
     },
 }
 EXPECTED_ON_MEMBER_ACCOUNT: dict[str, set[str]] = {
     "AWSMarketplaceProcurementSystemAdminFullAccess": {
         A.DESCRIBE_ORGANIZATION,
         A.DESCRIBE_ACCOUNT,
-        A.GET_PORTAL_PREFERENCE,
-        A.LIST_PORTAL_PREFERENCES,
     },
     "MarketplaceBuyerAccess": EXPECTED_ON_MANAGEMENT_ACCOUNT["MarketplaceBuyerAccess"],
     "MarketplaceReadOnlyAccess": {
@@ -383,8 +388,6 @@ EXPECTED_ON_MEMBER_ACCOUNT: dict[str, set[str]] = {
         A.LIST_AGREEMENTS,
         A.DESCRIBE_ORGANIZATION,
         A.DESCRIBE_ACCOUNT,
-        A.GET_PORTAL_PREFERENCE,
-        A.LIST_PORTAL_PREFERENCES,
     },
     "MarketplaceAccountAdministrator": {
         A.SEARCH_LISTINGS,

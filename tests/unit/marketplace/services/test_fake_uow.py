@@ -10,11 +10,13 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from fake_uow import FakeIntegrityError, FakeStore, FakeUnitOfWork, FakeUnitOfWorkFactory
 
 from marketplace.domain.accounts import Account, AccountKind, ApiKey, Organization, User
+from marketplace.domain.audit import AuditEvent, FieldChange
 from marketplace.domain.catalog import (
     DeliveryMethod,
     Dimension,
@@ -26,7 +28,14 @@ from marketplace.domain.catalog import (
     SearchQuery,
     Seller,
 )
-from marketplace.domain.errors import ConflictError, ValidationError
+from marketplace.domain.errors import ConflictError, NotFoundError, ValidationError
+from marketplace.domain.procurement import (
+    ConnectionSecret,
+    ConnectionStatus,
+    PortalConnection,
+    ProcurementConfiguration,
+    ProcurementSystem,
+)
 from marketplace.services.ports import UnitOfWork, UnitOfWorkFactory
 
 NOW = dt.datetime(2024, 5, 1, tzinfo=dt.UTC)
@@ -460,3 +469,218 @@ def test_a_text_search_counts_up_to_the_count_limit_as_storage_does(
     assert (narrow.total, narrow.total_is_exact) == (1, True)
     assert narrow.facets["pricing_model"] == {"saas_contract": 1}
     assert (browsing.total, browsing.total_is_exact) == (3, True)
+
+
+# --- procurement and audit -------------------------------------------------------------------
+
+OTHER_ORG = Organization(
+    id="o-2", name="Other", management_account_id="222222222222", created_at=NOW
+)
+OTHER_ACCOUNT = dataclasses.replace(ACCOUNT, id="222222222222", organization_id="o-2")
+CONFIG = ProcurementConfiguration(
+    organization_id="o-1", system=ProcurementSystem.COUPA, name="Acme Coupa", created_at=NOW,
+    updated_at=NOW,
+)  # fmt: skip
+CONNECTION = PortalConnection(
+    id="pc-1", organization_id="o-1", account_id=ACCOUNT.id, system=ProcurementSystem.COUPA,
+    buyer_domain="DUNS", buyer_identity="acme", supplier_domain="NetworkID",
+    supplier_identity="mkt-1", created_at=NOW, updated_at=NOW,
+)  # fmt: skip
+SECRET = ConnectionSecret(id="s-1", connection_id="pc-1", sealed="sealed", created_at=NOW)
+EVENT = AuditEvent(
+    id="ev-1", organization_id="o-1", occurred_at=NOW,
+    event_name="PutProcurementSystemConfiguration",
+    resource_type="procurement-system-configuration", resource_id="o-1", account_id=ACCOUNT.id,
+    actor_user_id="u-1", actor_email="it@acme.example", source="api", request_parameters={},
+)  # fmt: skip
+PLUS_TWO = dt.timezone(dt.timedelta(hours=2))
+
+
+def with_connection(*more: PortalConnection) -> FakeUnitOfWorkFactory:
+    factory = with_accounts()
+    with factory() as uow:
+        uow.organizations.add(OTHER_ORG)
+        uow.accounts.add(OTHER_ACCOUNT)
+        for each in (CONNECTION, *more):
+            uow.procurement.add_connection(each)
+        uow.commit()
+    return factory
+
+
+def test_a_configuration_is_saved_then_replaced_and_kept_only_when_committed() -> None:
+    factory = with_accounts()
+    renamed = dataclasses.replace(CONFIG, name="Renamed", version=2)
+
+    with factory() as uow:
+        uow.procurement.save_configuration(CONFIG)
+    assert factory.store.configurations == {}
+    with factory() as uow:
+        uow.procurement.save_configuration(CONFIG)
+        uow.procurement.save_configuration(renamed)
+        uow.commit()
+
+    with factory() as uow:
+        assert uow.procurement.get_configuration("o-1", for_update=True) == renamed
+        assert uow.procurement.get_configuration("o-2") is None
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda uow: uow.procurement.save_configuration(
+            dataclasses.replace(CONFIG, organization_id="o-9")
+        ),
+        lambda uow: uow.procurement.add_connection(
+            dataclasses.replace(CONNECTION, organization_id="o-9")
+        ),
+        lambda uow: uow.procurement.add_connection(
+            dataclasses.replace(CONNECTION, account_id="333333333333")
+        ),
+        lambda uow: uow.procurement.add_secret(SECRET),
+        lambda uow: uow.audit.add(dataclasses.replace(EVENT, organization_id="o-9")),
+    ],
+    ids=[
+        "configuration-without-organization",
+        "connection-without-organization",
+        "connection-without-account",
+        "secret-without-connection",
+        "event-without-organization",
+    ],
+)
+def test_procurement_foreign_keys_must_exist(write: Write) -> None:
+    factory = with_accounts()
+
+    with factory() as uow, pytest.raises(FakeIntegrityError, match="foreign key"):
+        write(uow)
+
+
+@pytest.mark.parametrize(
+    "taken",
+    [{"buyer_domain": "duns"}, {"supplier_domain": "NETWORKID"}],
+    ids=["buyer-domain-case", "supplier-domain-case"],
+)
+def test_credentials_taken_in_any_domain_case_are_a_conflict(taken: dict[str, Any]) -> None:
+    factory = with_connection()
+    again = dataclasses.replace(
+        CONNECTION, id="pc-2", organization_id="o-2", account_id=OTHER_ACCOUNT.id, **taken
+    )
+
+    with factory() as uow, pytest.raises(ConflictError, match="pc-1"):
+        uow.procurement.add_connection(again)
+
+
+@pytest.mark.parametrize(
+    "other",
+    [{"buyer_identity": "ACME"}, {"supplier_identity": "MKT-1"}],
+    ids=["buyer-identity-case", "supplier-identity-case"],
+)
+def test_credentials_differing_in_identity_case_are_distinct(other: dict[str, Any]) -> None:
+    factory = with_connection(dataclasses.replace(CONNECTION, id="pc-2", **other))
+
+    assert set(factory.store.connections) == {"pc-1", "pc-2"}
+
+
+def test_a_repeated_connection_id_is_refused_as_the_database_refuses_it() -> None:
+    factory = with_connection()
+
+    with factory() as uow, pytest.raises(FakeIntegrityError, match="duplicate"):
+        uow.procurement.add_connection(dataclasses.replace(CONNECTION, buyer_identity="new"))
+
+
+def test_updating_a_connection_replaces_it_unless_missing_or_its_credentials_are_taken() -> None:
+    second = dataclasses.replace(CONNECTION, id="pc-2", buyer_identity="beta")
+    factory = with_connection(second)
+    disabled = dataclasses.replace(
+        second,
+        status=ConnectionStatus.DISABLED,
+        sellers_of_record=["s"],  # type: ignore[arg-type]
+    )
+
+    with factory() as uow:
+        with pytest.raises(ConflictError, match="pc-1"):
+            uow.procurement.update_connection(dataclasses.replace(second, buyer_identity="acme"))
+        with pytest.raises(NotFoundError):
+            uow.procurement.update_connection(dataclasses.replace(CONNECTION, id="pc-9"))
+        uow.procurement.update_connection(disabled)
+        uow.commit()
+
+    stored = factory.store.connections["pc-2"]
+    assert stored.status is ConnectionStatus.DISABLED
+    assert stored.sellers_of_record == ("s",)  # a tuple, as storage gives it back
+
+
+def test_buyers_are_found_across_organizations_domain_in_any_case_identity_exactly() -> None:
+    later = dataclasses.replace(
+        CONNECTION, id="pc-0", organization_id="o-2", account_id=OTHER_ACCOUNT.id,
+        buyer_domain="duns", supplier_identity="mkt-2", created_at=NOW + dt.timedelta(seconds=1),
+    )  # fmt: skip
+    factory = with_connection(
+        later, dataclasses.replace(CONNECTION, id="pc-3", buyer_identity="ACME")
+    )
+
+    with factory() as uow:
+        found = uow.procurement.find_connections_by_buyer("Duns", "acme")
+        listed = uow.procurement.list_connections("o-1")
+
+    assert [c.id for c in found] == ["pc-1", "pc-0"]  # oldest first
+    assert [c.id for c in listed] == ["pc-1", "pc-3"]
+
+
+def test_secrets_are_listed_newest_first_and_expire() -> None:
+    factory = with_connection()
+    newer = dataclasses.replace(SECRET, id="s-2", created_at=NOW + dt.timedelta(hours=1))
+    expiry = dt.datetime(2024, 5, 2, 2, 0, tzinfo=PLUS_TWO)
+
+    with factory() as uow:
+        uow.procurement.add_secret(SECRET)
+        uow.procurement.add_secret(newer)
+        uow.procurement.expire_secret("s-1", expiry)
+        with pytest.raises(NotFoundError):
+            uow.procurement.expire_secret("s-9", expiry)
+        secrets = uow.procurement.list_secrets("pc-1")
+
+    assert secrets == (newer, dataclasses.replace(SECRET, expires_at=expiry))
+    assert secrets[1].expires_at is not None
+    assert secrets[1].expires_at.tzinfo is dt.UTC
+
+
+def test_the_audit_log_pages_newest_first_by_time_then_id() -> None:
+    factory = with_accounts()
+    events = [
+        dataclasses.replace(EVENT, id=i, occurred_at=NOW + dt.timedelta(minutes=m))
+        for i, m in (("ev-a", 0), ("ev-b", 5), ("ev-c", 5), ("ev-d", 10))
+    ]
+    with factory() as uow:
+        for each in events:
+            uow.audit.add(each)
+        first = uow.audit.list_for_organization("o-1", limit=2)
+        cursor = (first[-1].occurred_at.astimezone(PLUS_TWO), first[-1].id)
+        rest = uow.audit.list_for_organization("o-1", limit=5, before=cursor)
+
+    assert [e.id for e in first] == ["ev-d", "ev-c"]
+    assert [e.id for e in rest] == ["ev-b", "ev-a"]
+
+
+def test_audit_events_come_back_as_through_json_with_times_in_utc() -> None:
+    factory = with_accounts()
+    tuples: Any = {"sellers": ("a",), "changed": ((), ("a",))}  # not JSON values, yet accepted
+    recorded = dataclasses.replace(
+        EVENT,
+        occurred_at=NOW.astimezone(PLUS_TWO),
+        request_parameters={"sellers": tuples["sellers"]},
+        changes=(FieldChange("sellers", *tuples["changed"]), FieldChange("test_mode", True, False)),
+    )
+    not_json: Any = {"x": NOW}
+
+    with factory() as uow:
+        uow.audit.add(recorded)
+        (found,) = uow.audit.list_for_organization("o-1", limit=1)
+        with pytest.raises(TypeError):
+            uow.audit.add(dataclasses.replace(EVENT, id="ev-2", request_parameters=not_json))
+
+    assert found.request_parameters == {"sellers": ["a"]}
+    assert found.changes == (
+        FieldChange("sellers", [], ["a"]),
+        FieldChange("test_mode", True, False),
+    )
+    assert found.occurred_at.tzinfo is dt.UTC
