@@ -5,8 +5,8 @@ May import: ``marketplace.services``, ``marketplace.domain``, ``marketplace.stor
 Settings come from ``MARKETPLACE_*`` variables; flags override them.
 
 One module per command group: ``serve``, ``db``, ``orgs`` (``org`` and ``account``),
-``keys`` (``key``) and ``catalog``; ``errors`` turns every failure into one ``error: …``
-line, ``output`` prints.
+``keys`` (``key``), ``catalog`` and ``procurement``; ``errors`` turns every failure into
+one ``error: …`` line, ``output`` prints.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import os
 import click
 
 # The modules, not their commands, are bound here: ``marketplace.cli.serve`` stays the module.
-from marketplace.cli import catalog, db, keys, orgs, serve
+from marketplace.cli import catalog, db, keys, orgs, procurement, serve
 from marketplace.cli.context import CliState
 from marketplace.cli.errors import MarketplaceGroup
 
@@ -50,5 +50,13 @@ def main(ctx: click.Context, database_url: str | None, show_traceback: bool) -> 
     ctx.obj = CliState(environ)
 
 
-for _command in (serve.serve, db.db, orgs.org, orgs.account, keys.key, catalog.catalog):
+for _command in (
+    serve.serve,
+    db.db,
+    orgs.org,
+    orgs.account,
+    keys.key,
+    catalog.catalog,
+    procurement.procurement_group,
+):
     main.add_command(_command)
