@@ -171,6 +171,12 @@ def create_connection(
         uow.procurement.add_connection(connection)
         uow.procurement.add_secret(_sealed(box, connection.id, secret, now))
         parameters = {**_connection_values(connection), "shared_secret": secret}
+        changes: tuple[FieldChange, ...] = ()
+        if connection.enabled and connection.has_redirect:
+            restored = _redirect_after(uow, configuration, connection, now)
+            if restored is not None:  # redirect was paused for want of a redirect connection
+                uow.procurement.save_configuration(restored)
+                changes = (FieldChange("configuration.enable_redirect", False, True),)
         record(
             uow,
             principal,
@@ -179,6 +185,7 @@ def create_connection(
             now,
             source,
             request=parameters,
+            changes=changes,
         )
         uow.commit()
     return NewConnection(connection, secret)

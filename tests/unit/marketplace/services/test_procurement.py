@@ -548,3 +548,19 @@ def test_the_operator_is_recorded_as_the_command_line(
         factory(), None, organization_id=acme.organization.id
     ).events
     assert (event.source, event.actor_email, event.occurred_at) == ("cli", None, NOW)
+
+
+def test_a_new_redirect_connection_ends_a_paused_redirect(
+    factory: FakeUnitOfWorkFactory, coupa: Principal
+) -> None:
+    procurement.put_configuration(
+        factory(), coupa, ConfigurationChange("COUPA", "Acme Coupa", enable_redirect=True)
+    )
+    redirect = {"approval_redirect_url": "https://acme.coupahost.com/requests"}
+    first = connect(factory, coupa, **redirect).connection
+    procurement.disable_connection(factory(), coupa, first.id)
+    assert not procurement.describe_configuration(factory(), coupa).enable_redirect
+
+    connect(factory, coupa, buyer_identity="b2", **redirect)
+
+    assert procurement.describe_configuration(factory(), coupa).enable_redirect
