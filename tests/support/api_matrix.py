@@ -10,7 +10,7 @@ fakes, the integration tests over SQLite (and PostgreSQL where configured).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -25,8 +25,9 @@ from marketplace.domain.policies import (
     READ_ONLY_POLICY,
     evaluate,
 )
-from marketplace.services import accounts
-from marketplace.services.ports import UnitOfWork
+from marketplace.services import accounts, procurement
+from marketplace.services.ports import SecretBox, UnitOfWork
+from marketplace.services.secret_box import FernetSecretBox
 
 __all__ = [
     "OPERATIONS",
@@ -51,7 +52,8 @@ class Operation:
 
     operation_id: str
     method: str
-    path: str  # may hold {product_id}, {acme_member_account} and {unknown_api_key}
+    # may hold {product_id}, {acme_member_account}, {acme_connection} and {unknown_api_key}
+    path: str
     action: str | None  # None: any authenticated caller (the route's Require)
     targets_acme: bool = False  # the resource belongs to Acme's organization
     body: bool = False
@@ -88,6 +90,71 @@ OPERATIONS: tuple[Operation, ...] = (
         service_action=ACTIONS.DELETE_ACCESS_KEY,
         missing=True,
     ),
+    # Every cell Puts the same system and name, so the configuration stays as it is.
+    Operation(
+        "putProcurementSystemConfiguration",
+        "PUT",
+        "/api/v1/procurement-system-configuration",
+        ACTIONS.PUT_PROCUREMENT_CONFIGURATION,
+        body=True,
+    ),
+    Operation(
+        "describeProcurementSystemConfiguration",
+        "GET",
+        "/api/v1/procurement-system-configuration",
+        ACTIONS.DESCRIBE_PROCUREMENT_CONFIGURATION,
+    ),
+    # Each cell creates a connection of its own (a new buyer identity every time).
+    Operation(
+        "createProcurementConnection",
+        "POST",
+        "/api/v1/procurement-connections",
+        ACTIONS.CREATE_PORTAL_PREFERENCE,
+        body=True,
+    ),
+    Operation(
+        "listProcurementConnections",
+        "GET",
+        "/api/v1/procurement-connections",
+        ACTIONS.LIST_PORTAL_PREFERENCES,
+    ),
+    Operation(
+        "getProcurementConnection",
+        "GET",
+        "/api/v1/procurement-connections/{acme_connection}",
+        ACTIONS.GET_PORTAL_PREFERENCE,
+        targets_acme=True,
+    ),
+    # Enabling and disabling are each idempotent, so the cells may run in any order.
+    Operation(
+        "enableProcurementConnection",
+        "POST",
+        "/api/v1/procurement-connections/{acme_connection}/enable",
+        ACTIONS.PUT_PROCUREMENT_CONFIGURATION,
+        targets_acme=True,
+    ),
+    Operation(
+        "disableProcurementConnection",
+        "POST",
+        "/api/v1/procurement-connections/{acme_connection}/disable",
+        ACTIONS.PUT_PROCUREMENT_CONFIGURATION,
+        targets_acme=True,
+    ),
+    Operation(
+        "rotateProcurementConnectionSecret",
+        "POST",
+        "/api/v1/procurement-connections/{acme_connection}/rotate-secret",
+        ACTIONS.PUT_PORTAL_PREFERENCE,
+        targets_acme=True,
+    ),
+    Operation(
+        "getPurchaseInformation",
+        "GET",
+        "/api/v1/procurement-connections/{acme_connection}/purchase-information",
+        ACTIONS.DESCRIBE_PROCUREMENT_CONFIGURATION,
+        targets_acme=True,
+    ),
+    Operation("listAuditEvents", "GET", "/api/v1/audit-events", ACTIONS.LOOKUP_AUDIT_EVENTS),
 )
 
 UNKNOWN_API_KEY_ID = "k-0000000000000000"
@@ -149,25 +216,40 @@ class World:
     keys: dict[str, str | None]
     product_id: str
     acme_member_account: str
-    _emails: itertools.count[int] = field(default_factory=itertools.count)
+    acme_connection: str
+    _serial: itertools.count[int] = field(default_factory=itertools.count)
 
     def url(self, operation: Operation) -> str:
         return operation.path.format(
             product_id=self.product_id,
             acme_member_account=self.acme_member_account,
+            acme_connection=self.acme_connection,
             unknown_api_key=UNKNOWN_API_KEY_ID,
         )
 
     def body(self, operation: Operation) -> dict[str, Any] | None:
         if not operation.body:
             return None
-        return {"name": "New Team", "admin_email": f"new{next(self._emails)}@acme.example"}
+        return _BODIES[operation.operation_id](next(self._serial))
 
 
-def build_world(database: _Database, product_id: str) -> World:
+# The body of each operation that takes one; ``n`` is new at every call.
+_BODIES: dict[str, Callable[[int], dict[str, Any]]] = {
+    "createAccount": lambda n: {"name": "New Team", "admin_email": f"new{n}@acme.example"},
+    "putProcurementSystemConfiguration": lambda n: {"system": "COUPA", "name": "Coupa"},
+    "createProcurementConnection": lambda n: {
+        "buyer_domain": "DUNS",
+        "buyer_identity": f"matrix-{n}",
+    },
+}
+
+
+def build_world(database: _Database, product_id: str, box: SecretBox | None = None) -> World:
     """Acme (its admin, a procurement admin, a buyer, a read-only user, a user without
-    policies, a revoked key; a member account with its admin and a read-only user) and
-    Globex (its admin)."""
+    policies, a revoked key; a member account with its admin and a read-only user; a Coupa
+    configuration with one connection) and Globex (its admin and a Coupa configuration).
+
+    ``box`` seals the connection's secret (the matrix never opens it; any key will do)."""
     acme = accounts.create_organization(
         database.unit_of_work(), name="Acme Corp", admin_email="admin@acme.example"
     )
@@ -199,7 +281,32 @@ def build_world(database: _Database, product_id: str) -> World:
     )
     keys["user without policies"] = _user_key(database, acme.account.id, "nobody@acme.example")
     keys["revoked key"] = _revoked_key(database, acme)
-    return World(keys=keys, product_id=product_id, acme_member_account=member.account.id)
+    connection_id = _procurement(database, acme.organization.id, globex.organization.id, box)
+    return World(
+        keys=keys,
+        product_id=product_id,
+        acme_member_account=member.account.id,
+        acme_connection=connection_id,
+    )
+
+
+def _procurement(database: _Database, acme_id: str, globex_id: str, box: SecretBox | None) -> str:
+    """Coupa configurations for both organizations (so that their admins' Describe and
+    create-connection calls succeed) and Acme's connection; returns the connection's id."""
+    change = procurement.ConfigurationChange(system="COUPA", name="Coupa")
+    for organization_id in (acme_id, globex_id):
+        procurement.put_configuration(
+            database.unit_of_work(), None, change, organization_id=organization_id, source="cli"
+        )
+    created = procurement.create_connection(
+        database.unit_of_work(),
+        None,
+        procurement.ConnectionRequest(buyer_domain="DUNS", buyer_identity="acme-matrix"),
+        box=box or FernetSecretBox(["api-matrix"]),
+        organization_id=acme_id,
+        source="cli",
+    )
+    return created.connection.id
 
 
 def _user_key(database: _Database, account_id: str, email: str, *policies: str) -> str:
@@ -267,8 +374,10 @@ def check_openapi(client: TestClient) -> None:
 
 def _template(path: str) -> str:
     bare = path.partition("?")[0]
-    return bare.replace("{acme_member_account}", "{account_id}").replace(
-        "{unknown_api_key}", "{key_id}"
+    return (
+        bare.replace("{acme_member_account}", "{account_id}")
+        .replace("{acme_connection}", "{connection_id}")
+        .replace("{unknown_api_key}", "{key_id}")
     )
 
 

@@ -12,18 +12,20 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from marketplace.config import Settings
+from marketplace.services.secret_box import FernetSecretBox
+from marketplace.web import cxml_endpoints
 from marketplace.web.api import api_router
 from marketplace.web.deps import Database
 from marketplace.web.errors import install_error_handlers
-from marketplace.web.pages import account, auth, catalog
+from marketplace.web.pages import account, auth, catalog, procurement
 from marketplace.web.rendering import make_templates
 
 STATIC_DIR = Path(__file__).parent / "static"
 
-# Everything the pages load comes from this site; no page runs scripts.
+# Everything the pages load comes from this site; scripts only from /static (no inline ones).
 _SECURITY_HEADERS = {
     "Content-Security-Policy": (
-        "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; "
+        "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; "
         "form-action 'self'; frame-ancestors 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
@@ -63,12 +65,14 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.database = database if database is not None else owned
     app.state.templates = make_templates()
+    app.state.secret_box = FernetSecretBox([settings.secret_key.reveal()])
     install_error_handlers(app)
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for router in (catalog.router, auth.router, account.router):
+    for router in (catalog.router, auth.router, account.router, procurement.router):
         app.include_router(router)
     app.include_router(api_router())
+    app.include_router(cxml_endpoints.router)
 
     @app.get("/healthz", tags=["health"], operation_id="healthz")
     def healthz() -> dict[str, str]:

@@ -17,7 +17,7 @@ from marketplace.config import Settings
 from marketplace.domain.accounts import Principal
 from marketplace.domain.errors import AuthenticationError
 from marketplace.services import accounts
-from marketplace.services.ports import UnitOfWork
+from marketplace.services.ports import SecretBox, UnitOfWork
 from marketplace.web.sessions import session_user_id
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "Require",
     "SignInRequiredError",
     "get_database",
+    "get_secret_box",
     "get_settings",
     "html_errors",
     "optional_user",
@@ -55,6 +56,12 @@ def get_database(request: Request) -> Database:
     """The application's database."""
     database: Database = request.app.state.database
     return database
+
+
+def get_secret_box(request: Request) -> SecretBox:
+    """What seals and opens connection secrets (keyed by the settings' secret key)."""
+    box: SecretBox = request.app.state.secret_box
+    return box
 
 
 _bearer = HTTPBearer(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from marketplace.web.api import catalog, keys, organization
+from marketplace.web.api import catalog, keys, organization, procurement
 
 __all__ = ["API_PREFIX", "api_router"]
 
@@ -23,4 +23,5 @@ def api_router() -> APIRouter:
     router.include_router(catalog.router)
     router.include_router(organization.router)
     router.include_router(keys.router)
+    router.include_router(procurement.router)
     return router
