@@ -37,9 +37,11 @@ def test_configure_connect_and_show_without_ever_showing_the_secret_again(
 
     shown = run("procurement", "show", "--org", organization_id, "--json")
     audit = run("procurement", "audit", "--org", organization_id, "--json")
-    assert shown.exit_code == 0 and audit.exit_code == 0
+    assert shown.exit_code == 0
+    assert audit.exit_code == 0
     assert [c["id"] for c in json.loads(shown.stdout)["connections"]] == [created["id"]]
-    assert secret not in shown.output and secret not in audit.output
+    assert secret not in shown.output
+    assert secret not in audit.output
     events = [e["event_name"] for e in json.loads(audit.stdout)["items"]]
     assert events == ["CreateProcurementPortalPreference", "PutProcurementSystemConfiguration"]
 
@@ -56,11 +58,12 @@ def test_disable_enable_and_rotate(run: Run, organization_id: str) -> None:
     enabled = run("procurement", "enable", connection_id, "--org", organization_id)
     rotated = run("procurement", "rotate-secret", connection_id, "--org", organization_id, "--json")
 
-    assert "(disabled)" in disabled.stdout and "(enabled)" in enabled.stdout
+    assert "(disabled)" in disabled.stdout
+    assert "(enabled)" in enabled.stdout
     assert rotated.exit_code == 0, rotated.output
-    assert json.loads(rotated.stdout)["shared_secret"] != json.loads(connected.stdout)[
-        "shared_secret"
-    ]
+    assert (
+        json.loads(rotated.stdout)["shared_secret"] != json.loads(connected.stdout)["shared_secret"]
+    )
 
 
 def test_bad_input_names_each_bad_option(run: Run, organization_id: str) -> None:
