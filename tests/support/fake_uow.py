@@ -23,21 +23,8 @@ passes there:
   stores each product's seller too, raises ``ConflictError`` for a product id (or offer id)
   already stored or repeated, and ``ValidationError`` for a product without offers, in
   both cases adding nothing.
-- Procurement and audit, as ``marketplace.storage.procurement``: one configuration per
-  organization (``save_configuration`` inserts or replaces it); connections unique by their
-  credentials (buyer domain in any case, buyer identity exactly, supplier domain in any case,
-  supplier identity exactly): ``add_connection`` and ``update_connection`` raise
-  ``ConflictError`` for credentials another connection holds, as storage does;
-  ``update_connection`` and ``expire_secret`` raise ``NotFoundError`` for an unknown id.
-  Foreign keys: configuration → organization, connection → organization and account,
-  secret → connection, audit event → organization (a violation, or a repeated id, raises
-  :class:`FakeIntegrityError`). Lists are tuples: connections oldest first (``created_at``,
-  then ``id``), secrets newest first and audit events newest first (time, then ``id``, both
-  descending; ``before`` is the ``(occurred_at, id)`` of the previous page's last event).
-  What goes in comes back as storage gives it back: times in UTC (naive ones taken as UTC),
-  sellers of record as a tuple, an event's parameters and changes through JSON (a tuple
-  comes back a list; what JSON cannot hold raises ``TypeError``).
-  ``get_configuration(for_update=True)`` takes no lock (one fake transaction at a time).
+- Procurement, the audit log and punchout live in ``fake_procurement`` (whose docstring gives
+  their rules); they keep their rows in the same :class:`FakeStore`.
 - Catalog search (:meth:`FakeCatalogRepository.search`), simpler than full text but with the
   same filters, facets, order rules and summaries:
 
@@ -65,7 +52,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -75,7 +61,7 @@ from types import TracebackType
 from typing import Any, Self, TypeVar, cast
 
 from marketplace.domain.accounts import Account, ApiKey, Organization, User
-from marketplace.domain.audit import AuditEvent, FieldChange
+from marketplace.domain.audit import AuditEvent
 from marketplace.domain.catalog import (
     SEARCH_COUNT_LIMIT,
     DeliveryMethod,
@@ -87,12 +73,13 @@ from marketplace.domain.catalog import (
     SearchQuery,
     Seller,
 )
-from marketplace.domain.errors import ConflictError, NotFoundError, ValidationError
+from marketplace.domain.errors import ConflictError, ValidationError
 from marketplace.domain.procurement import (
     ConnectionSecret,
     PortalConnection,
     ProcurementConfiguration,
 )
+from marketplace.domain.punchout import PunchoutSession, SubscriptionRequest
 from marketplace.services.ports import (
     AccountRepository,
     ApiKeyRepository,
@@ -100,21 +87,25 @@ from marketplace.services.ports import (
     CatalogRepository,
     OrganizationRepository,
     ProcurementRepository,
+    PunchoutRepository,
     UserRepository,
 )
 
 __all__ = [
     "FakeAccountRepository",
     "FakeApiKeyRepository",
-    "FakeAuditRepository",
     "FakeCatalogRepository",
     "FakeIntegrityError",
     "FakeOrganizationRepository",
-    "FakeProcurementRepository",
+    "FakeRepository",
     "FakeStore",
     "FakeUnitOfWork",
     "FakeUnitOfWorkFactory",
     "FakeUserRepository",
+    "as_utc",
+    "in_utc",
+    "insert_row",
+    "require_row",
 ]
 
 
@@ -139,6 +130,8 @@ class FakeStore:
     connections: dict[str, PortalConnection] = field(default_factory=dict)
     secrets: dict[str, ConnectionSecret] = field(default_factory=dict)
     audit_events: dict[str, AuditEvent] = field(default_factory=dict)
+    punchout_sessions: dict[str, PunchoutSession] = field(default_factory=dict)
+    subscription_requests: dict[str, SubscriptionRequest] = field(default_factory=dict)
 
     def copy(self) -> FakeStore:
         """A copy whose tables can change without changing this one."""
@@ -150,7 +143,9 @@ class FakeStore:
             setattr(self, f.name, dict(getattr(other, f.name)))
 
 
-class _Repository:
+class FakeRepository:
+    """A repository over its unit of work's open transaction (``_data``)."""
+
     def __init__(self, uow: FakeUnitOfWork) -> None:
         self._uow = uow
 
@@ -159,33 +154,35 @@ class _Repository:
         return self._uow.working()
 
 
-def _insert(table: dict[str, T], key: str, value: T, what: str) -> None:
+def insert_row(table: dict[str, T], key: str, value: T, what: str) -> None:
+    """``table[key] = value``; FakeIntegrityError when ``key`` is taken."""
     if key in table:
         raise FakeIntegrityError(f"duplicate {what} {key!r}")
     table[key] = value
 
 
-def _require(table: Mapping[str, object], key: str, what: str) -> None:
+def require_row(table: Mapping[str, object], key: str, what: str) -> None:
+    """FakeIntegrityError unless ``key`` is in ``table`` (a foreign key)."""
     if key not in table:
         raise FakeIntegrityError(f"no {what} {key!r} (foreign key)")
 
 
-class FakeOrganizationRepository(_Repository):
+class FakeOrganizationRepository(FakeRepository):
     """Organizations by id."""
 
     def add(self, organization: Organization) -> None:
-        _insert(self._data.organizations, organization.id, organization, "organization")
+        insert_row(self._data.organizations, organization.id, organization, "organization")
 
     def get(self, organization_id: str) -> Organization | None:
         return self._data.organizations.get(organization_id)
 
 
-class FakeAccountRepository(_Repository):
+class FakeAccountRepository(FakeRepository):
     """Accounts by id and by organization (in the order they were added)."""
 
     def add(self, account: Account) -> None:
-        _require(self._data.organizations, account.organization_id, "organization")
-        _insert(self._data.accounts, account.id, account, "account")
+        require_row(self._data.organizations, account.organization_id, "organization")
+        insert_row(self._data.accounts, account.id, account, "account")
 
     def get(self, account_id: str) -> Account | None:
         return self._data.accounts.get(account_id)
@@ -194,14 +191,14 @@ class FakeAccountRepository(_Repository):
         return [a for a in self._data.accounts.values() if a.organization_id == organization_id]
 
 
-class FakeUserRepository(_Repository):
+class FakeUserRepository(FakeRepository):
     """Users by id and by e-mail (unique, compared lower-case)."""
 
     def add(self, user: User) -> None:
-        _require(self._data.accounts, user.account_id, "account")
+        require_row(self._data.accounts, user.account_id, "account")
         if self.get_by_email(user.email) is not None:
             raise FakeIntegrityError(f"duplicate e-mail address {user.email!r}")
-        _insert(self._data.users, user.id, user, "user")
+        insert_row(self._data.users, user.id, user, "user")
 
     def get(self, user_id: str) -> User | None:
         return self._data.users.get(user_id)
@@ -214,14 +211,14 @@ class FakeUserRepository(_Repository):
         return [u for u in self._data.users.values() if u.account_id == account_id]
 
 
-class FakeApiKeyRepository(_Repository):
+class FakeApiKeyRepository(FakeRepository):
     """API keys by id, prefix (unique) and user."""
 
     def add(self, key: ApiKey) -> None:
-        _require(self._data.users, key.user_id, "user")
+        require_row(self._data.users, key.user_id, "user")
         if self.get_by_prefix(key.prefix) is not None:
             raise FakeIntegrityError(f"duplicate API key prefix {key.prefix!r}")
-        _insert(self._data.api_keys, key.id, key, "API key")
+        insert_row(self._data.api_keys, key.id, key, "API key")
 
     def get(self, key_id: str) -> ApiKey | None:
         return self._data.api_keys.get(key_id)
@@ -238,7 +235,7 @@ class FakeApiKeyRepository(_Repository):
             self._data.api_keys[key_id] = dataclasses.replace(key, revoked_at=at)
 
 
-class FakeCatalogRepository(_Repository):
+class FakeCatalogRepository(FakeRepository):
     """Sellers, products and a substring search (see the module docstring for its rules)."""
 
     def add_sellers(self, sellers: Iterable[Seller]) -> None:
@@ -387,143 +384,29 @@ def _facets(found: Sequence[Product], query: SearchQuery) -> dict[str, dict[str,
 D = TypeVar("D")
 
 
-def _utc(value: dt.datetime) -> dt.datetime:
+def as_utc(value: dt.datetime) -> dt.datetime:
     """As storage gives a time back: in UTC, a naive one taken as UTC."""
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
-def _in_utc(value: D, *names: str) -> D:
+def in_utc(value: D, *names: str) -> D:
     """``value`` (a dataclass) with the named time fields in UTC."""
     times = {name: getattr(value, name) for name in names}
-    changed = {name: None if t is None else _utc(t) for name, t in times.items()}
+    changed = {name: None if t is None else as_utc(t) for name, t in times.items()}
     return cast(D, dataclasses.replace(cast(Any, value), **changed))
-
-
-def _credentials(connection: PortalConnection) -> tuple[str, str, str, str]:
-    return (
-        connection.buyer_domain.lower(),
-        connection.buyer_identity,
-        connection.supplier_domain.lower(),
-        connection.supplier_identity,
-    )
-
-
-class FakeProcurementRepository(_Repository):
-    """Configurations, connections and secrets (see the module docstring for the rules)."""
-
-    def get_configuration(
-        self, organization_id: str, *, for_update: bool = False
-    ) -> ProcurementConfiguration | None:
-        return self._data.configurations.get(organization_id)
-
-    def save_configuration(self, configuration: ProcurementConfiguration) -> None:
-        _require(self._data.organizations, configuration.organization_id, "organization")
-        stored = _in_utc(
-            configuration, "purchase_order_role_created_at", "created_at", "updated_at"
-        )
-        self._data.configurations[configuration.organization_id] = stored
-
-    def add_connection(self, connection: PortalConnection) -> None:
-        self._check_connection(connection)
-        stored = self._stored(connection)
-        _insert(self._data.connections, connection.id, stored, "connection")
-
-    def update_connection(self, connection: PortalConnection) -> None:
-        if connection.id not in self._data.connections:
-            raise NotFoundError(f"connection {connection.id} does not exist")
-        self._check_connection(connection)
-        self._data.connections[connection.id] = self._stored(connection)
-
-    def get_connection(self, connection_id: str) -> PortalConnection | None:
-        return self._data.connections.get(connection_id)
-
-    def list_connections(self, organization_id: str) -> Sequence[PortalConnection]:
-        return _oldest_first(
-            c for c in self._data.connections.values() if c.organization_id == organization_id
-        )
-
-    def find_connections_by_buyer(
-        self, buyer_domain: str, buyer_identity: str
-    ) -> Sequence[PortalConnection]:
-        domain = buyer_domain.lower()
-        return _oldest_first(
-            c
-            for c in self._data.connections.values()
-            if c.buyer_domain.lower() == domain and c.buyer_identity == buyer_identity
-        )
-
-    def add_secret(self, secret: ConnectionSecret) -> None:
-        _require(self._data.connections, secret.connection_id, "connection")
-        stored = _in_utc(secret, "created_at", "expires_at")
-        _insert(self._data.secrets, secret.id, stored, "secret")
-
-    def list_secrets(self, connection_id: str) -> Sequence[ConnectionSecret]:
-        found = [s for s in self._data.secrets.values() if s.connection_id == connection_id]
-        return tuple(sorted(found, key=lambda s: (s.created_at, s.id), reverse=True))
-
-    def expire_secret(self, secret_id: str, expires_at: dt.datetime) -> None:
-        secret = self._data.secrets.get(secret_id)
-        if secret is None:
-            raise NotFoundError(f"secret {secret_id} does not exist")
-        self._data.secrets[secret_id] = dataclasses.replace(secret, expires_at=_utc(expires_at))
-
-    def _check_connection(self, connection: PortalConnection) -> None:
-        _require(self._data.organizations, connection.organization_id, "organization")
-        _require(self._data.accounts, connection.account_id, "account")
-        wanted = _credentials(connection)
-        for other in self._data.connections.values():
-            if other.id != connection.id and _credentials(other) == wanted:
-                raise ConflictError(f"connection {other.id} already uses these credentials")
-
-    @staticmethod
-    def _stored(connection: PortalConnection) -> PortalConnection:
-        connection = _in_utc(connection, "created_at", "updated_at")
-        return dataclasses.replace(
-            connection, sellers_of_record=tuple(connection.sellers_of_record)
-        )
-
-
-def _oldest_first(connections: Iterable[PortalConnection]) -> tuple[PortalConnection, ...]:
-    return tuple(sorted(connections, key=lambda c: (c.created_at, c.id)))
-
-
-class FakeAuditRepository(_Repository):
-    """The audit log, newest first, paged by ``(occurred_at, id)``."""
-
-    def add(self, event: AuditEvent) -> None:
-        _require(self._data.organizations, event.organization_id, "organization")
-        stored = dataclasses.replace(
-            _in_utc(event, "occurred_at"),
-            request_parameters=json.loads(json.dumps(dict(event.request_parameters))),
-            changes=tuple(
-                FieldChange(c.field, *json.loads(json.dumps([c.old, c.new]))) for c in event.changes
-            ),
-        )
-        _insert(self._data.audit_events, event.id, stored, "audit event")
-
-    def list_for_organization(
-        self,
-        organization_id: str,
-        *,
-        limit: int,
-        before: tuple[dt.datetime, str] | None = None,
-    ) -> Sequence[AuditEvent]:
-        if limit <= 0:
-            return ()
-        events = [
-            e
-            for e in self._data.audit_events.values()
-            if e.organization_id == organization_id
-            and (before is None or (e.occurred_at, e.id) < (_utc(before[0]), before[1]))
-        ]
-        events.sort(key=lambda e: (e.occurred_at, e.id), reverse=True)
-        return tuple(events[:limit])
 
 
 class FakeUnitOfWork:
     """A transaction over in-memory repositories sharing one :class:`FakeStore`."""
 
     def __init__(self, store: FakeStore | None = None) -> None:
+        # Imported here, not at the top: fake_procurement builds on this module's helpers.
+        from fake_procurement import (
+            FakeAuditRepository,
+            FakeProcurementRepository,
+            FakePunchoutRepository,
+        )
+
         self.store = store if store is not None else FakeStore()
         # Typed as the ports (mutable Protocol attributes must match exactly).
         self.organizations: OrganizationRepository = FakeOrganizationRepository(self)
@@ -533,6 +416,7 @@ class FakeUnitOfWork:
         self.catalog: CatalogRepository = FakeCatalogRepository(self)
         self.procurement: ProcurementRepository = FakeProcurementRepository(self)
         self.audit: AuditRepository = FakeAuditRepository(self)
+        self.punchout: PunchoutRepository = FakePunchoutRepository(self)
         self.transactions = 0  # how many times it was entered
         self.commits = 0
         self.commit_error: BaseException | None = None  # raised (once) by the next commit

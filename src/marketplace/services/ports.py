@@ -20,6 +20,7 @@ from marketplace.domain.procurement import (
     PortalConnection,
     ProcurementConfiguration,
 )
+from marketplace.domain.punchout import PunchoutSession, SubscriptionRequest
 
 __all__ = [
     "AccountRepository",
@@ -29,6 +30,7 @@ __all__ = [
     "Clock",
     "OrganizationRepository",
     "ProcurementRepository",
+    "PunchoutRepository",
     "SecretBox",
     "UnitOfWork",
     "UnitOfWorkFactory",
@@ -160,6 +162,43 @@ class ProcurementRepository(Protocol):
         ...
 
 
+class PunchoutRepository(Protocol):
+    """Punchout sessions and the subscription requests made in them."""
+
+    def add_session(self, session: PunchoutSession) -> None: ...
+
+    def get_session(self, session_id: str) -> PunchoutSession | None: ...
+
+    def get_session_by_token(self, token_hash: str) -> PunchoutSession | None:
+        """The session whose StartPage token has this SHA-256 (hex), used or not."""
+        ...
+
+    def claim_start_token(self, session_id: str, used_at: dt.datetime) -> bool:
+        """Mark the session's StartPage token used at ``used_at``; False when it already was.
+
+        Atomic: of concurrent claims (two browsers, two app processes) exactly one wins
+        (``UPDATE … WHERE token_used_at IS NULL`` and its row count)."""
+        ...
+
+    def update_session(self, session: PunchoutSession) -> None:
+        """Replace the stored session with this id (``NotFoundError`` when there is none)."""
+        ...
+
+    def add_request(self, request: SubscriptionRequest) -> None: ...
+
+    def update_request(self, request: SubscriptionRequest) -> None:
+        """Replace the stored request with this id (``NotFoundError`` when there is none)."""
+        ...
+
+    def get_request(self, request_id: str) -> SubscriptionRequest | None: ...
+
+    def list_requests(
+        self, organization_id: str, *, user_id: str | None = None, limit: int = 100
+    ) -> Sequence[SubscriptionRequest]:
+        """The organization's requests (only ``user_id``'s when given), newest first."""
+        ...
+
+
 class AuditRepository(Protocol):
     """The audit log, per organization, newest first."""
 
@@ -197,6 +236,7 @@ class UnitOfWork(Protocol):
     catalog: CatalogRepository
     procurement: ProcurementRepository
     audit: AuditRepository
+    punchout: PunchoutRepository
 
     def __enter__(self) -> Self: ...
 

@@ -8,7 +8,9 @@ Conventions: enums are stored by value in short strings; money is ``DecimalText`
 decimal string, since SQLite has no exact numeric type); times are UTC; an offer's
 dimensions, durations and instalments are JSON text (read and written only whole, with the
 offer); a user's policy names are a JSON list, as are a connection's sellers of record and
-an audit event's request parameters and changes.
+an audit event's request parameters and changes, a punchout session's extrinsics and request
+ids, and a subscription request's choice, charges and lines (``punchout_records`` gives
+their shapes).
 """
 
 from __future__ import annotations
@@ -50,7 +52,9 @@ __all__ = [
     "procurement_configurations",
     "product_categories",
     "products",
+    "punchout_sessions",
     "sellers",
+    "subscription_requests",
     "users",
 ]
 
@@ -349,4 +353,87 @@ audit_events = Table(
     Column("request_parameters", Text(), nullable=False),
     Column("changes", Text(), nullable=False),
     Index(None, "organization_id", "occurred_at", "id"),
+)
+
+# A punchout, from the setup request to the cart going back. What the buyer's document
+# supplies (cookie, return URL, user, extrinsics, selected item, version) is Text: its limits
+# are the service's rules. Only the StartPage token's SHA-256 (hex) is kept, unique.
+# ``extrinsics`` is a JSON list of [name, value] pairs (in order), ``request_ids`` a JSON list.
+# Here and in ``subscription_requests`` every foreign key leads an index: deleting a parent
+# row looks up its children. An organization's deletion takes its sessions and requests.
+punchout_sessions = Table(
+    "punchout_sessions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column(
+        "connection_id",
+        String(64),
+        ForeignKey("portal_connections.id"),
+        nullable=False,
+        index=True,
+    ),
+    Column(
+        "organization_id",
+        String(32),
+        ForeignKey("organizations.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("account_id", String(12), nullable=False),
+    Column("system", String(16), nullable=False),
+    Column("operation", String(16), nullable=False),
+    Column("buyer_cookie", Text(), nullable=False),
+    Column("form_post_url", Text(), nullable=False),
+    Column("cart_field", String(32), nullable=False),
+    Column("cxml_version", Text(), nullable=False),
+    Column("test", Boolean(), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("token_expires_at", UtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("user_email", Text()),
+    Column("user_name", Text()),
+    Column("extrinsics", Text(), nullable=False),
+    Column("selected_item", Text()),
+    Column("request_ids", Text(), nullable=False),
+    Column("start_url", Text()),
+    Column("token_used_at", UtcDateTime()),
+    Column("user_id", String(32), ForeignKey("users.id"), index=True),
+    Column("status", String(16), nullable=False),
+    Column("returned_at", UtcDateTime()),
+)
+
+# A configured offer asked for approval. ``choice`` is a JSON object, ``charges`` and
+# ``lines`` JSON lists, every amount an exact decimal string (``punchout_records``). The
+# indexes serve the lists: an organization's requests, or one user's, newest first.
+subscription_requests = Table(
+    "subscription_requests",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column(
+        "organization_id",
+        String(32),
+        ForeignKey("organizations.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("account_id", String(12), nullable=False),
+    Column("user_id", String(32), ForeignKey("users.id"), nullable=False),
+    Column("product_id", String(64), nullable=False),
+    Column("product_title", String(300), nullable=False),
+    Column("seller_name", String(200), nullable=False),
+    Column("offer_id", String(64), nullable=False),
+    Column("offer_name", String(200), nullable=False),
+    Column("pricing_model", String(32), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("choice", Text(), nullable=False),
+    Column("charges", Text(), nullable=False),
+    Column("lines", Text(), nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("test", Boolean(), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Column("connection_id", String(64), ForeignKey("portal_connections.id"), index=True),
+    Column("session_id", String(64), ForeignKey("punchout_sessions.id"), index=True),
+    Index(None, "organization_id", "created_at"),
+    Index(None, "user_id", "created_at"),
 )

@@ -14,10 +14,12 @@ from marketplace.services.ports import (
     CatalogRepository,
     OrganizationRepository,
     ProcurementRepository,
+    PunchoutRepository,
     UserRepository,
 )
 from marketplace.storage.catalog import SqlCatalogRepository
 from marketplace.storage.procurement import SqlAuditRepository, SqlProcurementRepository
+from marketplace.storage.punchout import SqlPunchoutRepository
 from marketplace.storage.repositories import (
     SqlAccountRepository,
     SqlApiKeyRepository,
@@ -43,6 +45,7 @@ class SqlUnitOfWork:
     catalog: CatalogRepository
     procurement: ProcurementRepository
     audit: AuditRepository
+    punchout: PunchoutRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -60,6 +63,7 @@ class SqlUnitOfWork:
         self.catalog = SqlCatalogRepository(connection)
         self.procurement = SqlProcurementRepository(connection)
         self.audit = SqlAuditRepository(connection)
+        self.punchout = SqlPunchoutRepository(connection)
         return self
 
     def __exit__(

@@ -10,7 +10,8 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from types import MappingProxyType
+from typing import Any, cast
 
 import pytest
 from fake_uow import FakeIntegrityError, FakeStore, FakeUnitOfWork, FakeUnitOfWorkFactory
@@ -28,13 +29,25 @@ from marketplace.domain.catalog import (
     SearchQuery,
     Seller,
 )
+from marketplace.domain.charges import Charge, ChargeKind, OfferChoice
 from marketplace.domain.errors import ConflictError, NotFoundError, ValidationError
+from marketplace.domain.line_items import cart_lines
 from marketplace.domain.procurement import (
+    CartReturnField,
     ConnectionSecret,
     ConnectionStatus,
     PortalConnection,
     ProcurementConfiguration,
     ProcurementSystem,
+)
+from marketplace.domain.punchout import (
+    SESSION_LIFETIME,
+    START_TOKEN_LIFETIME,
+    PunchoutOperation,
+    PunchoutSession,
+    RequestStatus,
+    SessionStatus,
+    SubscriptionRequest,
 )
 from marketplace.services.ports import UnitOfWork, UnitOfWorkFactory
 
@@ -684,3 +697,221 @@ def test_audit_events_come_back_as_through_json_with_times_in_utc() -> None:
         FieldChange("test_mode", True, False),
     )
     assert found.occurred_at.tzinfo is dt.UTC
+
+
+# --- punchout --------------------------------------------------------------------------------
+
+TOKEN = "a" * 64
+SESSION = PunchoutSession(
+    id="ps-1", connection_id="pc-1", organization_id="o-1", account_id=ACCOUNT.id,
+    system=ProcurementSystem.COUPA, operation=PunchoutOperation.CREATE, buyer_cookie="cookie",
+    form_post_url="https://buyer.example.com/punchout/return",
+    cart_field=CartReturnField.URLENCODED, cxml_version="1.2.014", test=False,
+    token_hash=TOKEN, token_expires_at=NOW + START_TOKEN_LIFETIME,
+    expires_at=NOW + SESSION_LIFETIME, created_at=NOW,
+)  # fmt: skip
+UPFRONT = Charge(ChargeKind.UPFRONT, "12-month contract", Decimal("1234.56"))
+USAGE = Charge(ChargeKind.USAGE, "Usage (budget estimate)", Decimal("0.01"))
+REQUEST = SubscriptionRequest(
+    id="sr-1", organization_id="o-1", account_id=ACCOUNT.id, user_id="u-1", product_id="prod-1",
+    product_title="Log Analytics", seller_name="Kestrel", offer_id="offer-1",
+    offer_name="Contract", pricing_model=PricingModel.SAAS_CONTRACT, currency="USD",
+    choice=OfferChoice(12, {"users": 3}, Decimal("0.01")), charges=(UPFRONT, USAGE),
+    lines=cart_lines((UPFRONT, USAGE), split=True), status=RequestStatus.PENDING_APPROVAL,
+    test=False, created_at=NOW, updated_at=NOW,
+)  # fmt: skip
+
+
+def with_session() -> FakeUnitOfWorkFactory:
+    factory = with_connection()
+    with factory() as uow:
+        uow.punchout.add_session(SESSION)
+        uow.commit()
+    return factory
+
+
+def test_a_session_comes_back_with_tuples_and_times_in_utc() -> None:
+    factory = with_connection()
+    listed: Any = {"extrinsics": [("UserEmail", "b@acme.example"), ("Dept", "IT")]}
+    full = dataclasses.replace(
+        SESSION,
+        operation=PunchoutOperation.EDIT,
+        extrinsics=listed["extrinsics"],
+        request_ids=cast(Any, ["sr-2", "sr-1"]),
+        created_at=NOW.astimezone(PLUS_TWO),
+        returned_at=dt.datetime(2024, 5, 1, 3),  # naive: taken as UTC
+    )
+
+    with factory() as uow:
+        uow.punchout.add_session(full)
+        found = uow.punchout.get_session("ps-1")
+        by_token = uow.punchout.get_session_by_token(TOKEN)
+        assert uow.punchout.get_session("ps-9") is None
+        assert uow.punchout.get_session_by_token("b" * 64) is None
+
+    assert found == by_token
+    assert found is not None
+    assert found.extrinsics == (("UserEmail", "b@acme.example"), ("Dept", "IT"))
+    assert found.request_ids == ("sr-2", "sr-1")
+    assert found.created_at == NOW
+    assert found.created_at.tzinfo is dt.UTC
+    assert found.returned_at == dt.datetime(2024, 5, 1, 3, tzinfo=dt.UTC)
+
+
+def test_a_start_token_is_claimed_once() -> None:
+    factory = with_session()
+    used_at = (NOW + dt.timedelta(minutes=1)).astimezone(PLUS_TWO)
+
+    with factory() as uow:
+        assert uow.punchout.claim_start_token("ps-1", used_at) is True
+        assert uow.punchout.claim_start_token("ps-1", used_at) is False
+        assert uow.punchout.claim_start_token("ps-9", used_at) is False
+        uow.commit()
+
+    stored = factory.store.punchout_sessions["ps-1"]
+    assert stored.token_used_at == used_at
+    assert stored.token_used_at is not None
+    assert stored.token_used_at.tzinfo is dt.UTC
+
+
+def test_updating_a_session_replaces_it_unless_missing() -> None:
+    factory = with_session()
+    signed_in = dataclasses.replace(SESSION, user_id="u-1", status=SessionStatus.RETURNED)
+
+    with factory() as uow:
+        uow.punchout.update_session(signed_in)
+        with pytest.raises(NotFoundError):
+            uow.punchout.update_session(dataclasses.replace(SESSION, id="ps-9"))
+        uow.commit()
+
+    assert factory.store.punchout_sessions == {"ps-1": signed_in}
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda uow: uow.punchout.add_session(dataclasses.replace(SESSION, token_hash="b" * 64)),
+        lambda uow: uow.punchout.add_session(dataclasses.replace(SESSION, id="ps-2")),
+        lambda uow: uow.punchout.add_request(REQUEST),
+    ],
+    ids=["session-id", "token-hash", "request-id"],
+)
+def test_punchout_duplicates_are_refused(write: Write) -> None:
+    factory = with_session()
+    with factory() as uow:
+        uow.punchout.add_request(REQUEST)
+        uow.commit()
+
+    with factory() as uow, pytest.raises(FakeIntegrityError, match="duplicate"):
+        write(uow)
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda uow: uow.punchout.add_session(
+            dataclasses.replace(SESSION, id="ps-2", token_hash="b", connection_id="pc-9")
+        ),
+        lambda uow: uow.punchout.add_session(
+            dataclasses.replace(SESSION, id="ps-2", token_hash="b", organization_id="o-9")
+        ),
+        lambda uow: uow.punchout.add_session(
+            dataclasses.replace(SESSION, id="ps-2", token_hash="b", user_id="u-9")
+        ),
+        lambda uow: uow.punchout.update_session(dataclasses.replace(SESSION, user_id="u-9")),
+        lambda uow: uow.punchout.add_request(dataclasses.replace(REQUEST, organization_id="o-9")),
+        lambda uow: uow.punchout.add_request(dataclasses.replace(REQUEST, user_id="u-9")),
+        lambda uow: uow.punchout.add_request(dataclasses.replace(REQUEST, connection_id="pc-9")),
+        lambda uow: uow.punchout.add_request(dataclasses.replace(REQUEST, session_id="ps-9")),
+    ],
+    ids=[
+        "session-without-connection",
+        "session-without-organization",
+        "session-without-user",
+        "session-updated-without-user",
+        "request-without-organization",
+        "request-without-user",
+        "request-without-connection",
+        "request-without-session",
+    ],
+)
+def test_punchout_foreign_keys_must_exist(write: Write) -> None:
+    factory = with_session()
+
+    with factory() as uow, pytest.raises(FakeIntegrityError, match="foreign key"):
+        write(uow)
+
+
+def test_a_request_comes_back_as_storage_gives_it_back() -> None:
+    factory = with_session()
+    mapping: Any = MappingProxyType({"users": 3, "admins": 0})
+    asked = dataclasses.replace(
+        REQUEST,
+        choice=OfferChoice(None, mapping, None, annual=True),
+        charges=cast(Any, [UPFRONT, USAGE]),
+        connection_id="pc-1",
+        session_id="ps-1",
+        updated_at=NOW.astimezone(PLUS_TWO),
+    )
+
+    with factory() as uow:
+        uow.punchout.add_request(asked)
+        found = uow.punchout.get_request("sr-1")
+        assert uow.punchout.get_request("sr-9") is None
+
+    assert found == dataclasses.replace(asked, charges=(UPFRONT, USAGE))
+    assert found is not None
+    assert type(found.choice.quantities) is dict
+    assert list(found.choice.quantities) == ["users", "admins"]
+    assert found.lines[1].unit_price == Decimal("0.01")
+    assert str(found.charges[0].amount) == "1234.56"
+    assert found.total == Decimal("1234.57")
+    assert found.updated_at.tzinfo is dt.UTC
+
+
+def test_updating_a_request_replaces_it_unless_missing() -> None:
+    factory = with_session()
+    with factory() as uow:
+        uow.punchout.add_request(REQUEST)
+        uow.commit()
+    approved = dataclasses.replace(REQUEST, status=RequestStatus.PO_RECEIVED, charges=(UPFRONT,))
+
+    with factory() as uow:
+        uow.punchout.update_request(approved)
+        with pytest.raises(NotFoundError):
+            uow.punchout.update_request(dataclasses.replace(REQUEST, id="sr-9"))
+        uow.commit()
+
+    assert factory.store.subscription_requests == {"sr-1": approved}
+
+
+def test_requests_are_listed_newest_first_per_organization_and_user() -> None:
+    factory = with_session()
+    with factory() as uow:
+        uow.users.add(dataclasses.replace(USER, id="u-2", email="b@acme.example"))
+        uow.users.add(
+            dataclasses.replace(
+                USER, id="u-3", account_id=OTHER_ACCOUNT.id, email="c@other.example"
+            )
+        )
+        for request_id, minutes, user in (
+            ("sr-a", 0, "u-1"), ("sr-b", 5, "u-2"), ("sr-c", 5, "u-1"), ("sr-d", 10, "u-2"),
+        ):  # fmt: skip
+            created = NOW + dt.timedelta(minutes=minutes)
+            uow.punchout.add_request(
+                dataclasses.replace(REQUEST, id=request_id, user_id=user, created_at=created)
+            )
+        uow.punchout.add_request(
+            dataclasses.replace(REQUEST, id="sr-x", organization_id="o-2", user_id="u-3")
+        )
+
+        def ids(organization_id: str, **criteria: Any) -> list[str]:
+            found = uow.punchout.list_requests(organization_id, **criteria)
+            return [r.id for r in found]
+
+        assert ids("o-1") == ["sr-d", "sr-c", "sr-b", "sr-a"]
+        assert ids("o-1", user_id="u-1") == ["sr-c", "sr-a"]
+        assert ids("o-1", limit=2) == ["sr-d", "sr-c"]
+        assert ids("o-1", limit=0) == []
+        assert ids("o-2") == ["sr-x"]
+        assert ids("o-2", user_id="u-1") == []
