@@ -5,7 +5,8 @@ MarketplaceError
 ├── AuthenticationError   no or unknown credentials                         → 401
 ├── AccessDeniedError     known principal without the permission            → 403
 ├── NotFoundError         no such thing (or not visible to the caller)      → 404
-└── ConflictError         the current state forbids the change              → 409
+├── ConflictError         the current state forbids the change              → 409
+└── GoneError             it existed, but is used up or expired             → 410
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ __all__ = [
     "AuthenticationError",
     "ConflictError",
     "FieldError",
+    "GoneError",
     "MarketplaceError",
     "NotFoundError",
     "ValidationError",
@@ -77,3 +79,9 @@ class ConflictError(MarketplaceError):
     """The current state forbids the operation (a duplicate, a disabled thing …)."""
 
     code = "conflict"
+
+
+class GoneError(MarketplaceError):
+    """The thing was there but is used up or expired (a single-use link used twice …)."""
+
+    code = "gone"

@@ -9,6 +9,7 @@ signed-in user redirects to the sign-in page instead. Domain errors map to statu
     AccessDeniedError    403
     NotFoundError        404
     ConflictError        409
+    GoneError            410
 
 Malformed requests (bad JSON, a parameter of the wrong type) are 400s listing the fields.
 Nothing ever shows a stack trace: unexpected errors are logged and answered with a 500.
@@ -31,6 +32,7 @@ from marketplace.domain.errors import (
     AccessDeniedError,
     AuthenticationError,
     ConflictError,
+    GoneError,
     MarketplaceError,
     NotFoundError,
     ValidationError,
@@ -47,6 +49,7 @@ _STATUSES: tuple[tuple[type[MarketplaceError], int], ...] = (
     (AccessDeniedError, 403),
     (NotFoundError, 404),
     (ConflictError, 409),
+    (GoneError, 410),
 )
 
 _PAGE_TITLES = {
@@ -56,6 +59,7 @@ _PAGE_TITLES = {
     404: "Page not found",
     405: "That does not work here",
     409: "That cannot be done right now",
+    410: "This link can no longer be used",
     500: "Something went wrong",
 }
 
