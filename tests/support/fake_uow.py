@@ -23,8 +23,9 @@ passes there:
   stores each product's seller too, raises ``ConflictError`` for a product id (or offer id)
   already stored or repeated, and ``ValidationError`` for a product without offers, in
   both cases adding nothing.
-- Procurement, the audit log and punchout live in ``fake_procurement`` (whose docstring gives
-  their rules); they keep their rows in the same :class:`FakeStore`.
+- Procurement, the audit log and punchout live in ``fake_procurement``; agreements, purchase
+  orders (and their receipts) and the outbox in ``fake_orders`` (their docstrings give the
+  rules); they keep their rows in the same :class:`FakeStore`.
 - Catalog search (:meth:`FakeCatalogRepository.search`), simpler than full text but with the
   same filters, facets, order rules and summaries:
 
@@ -61,6 +62,7 @@ from types import TracebackType
 from typing import Any, Self, TypeVar, cast
 
 from marketplace.domain.accounts import Account, ApiKey, Organization, User
+from marketplace.domain.agreements import Agreement
 from marketplace.domain.audit import AuditEvent
 from marketplace.domain.catalog import (
     SEARCH_COUNT_LIMIT,
@@ -74,6 +76,8 @@ from marketplace.domain.catalog import (
     Seller,
 )
 from marketplace.domain.errors import ConflictError, ValidationError
+from marketplace.domain.orders import PurchaseOrder, Receipt
+from marketplace.domain.outbox import DeliveryAttempt, OutboxMessage
 from marketplace.domain.procurement import (
     ConnectionSecret,
     PortalConnection,
@@ -82,10 +86,13 @@ from marketplace.domain.procurement import (
 from marketplace.domain.punchout import PunchoutSession, SubscriptionRequest
 from marketplace.services.ports import (
     AccountRepository,
+    AgreementRepository,
     ApiKeyRepository,
     AuditRepository,
     CatalogRepository,
+    OrderRepository,
     OrganizationRepository,
+    OutboxRepository,
     ProcurementRepository,
     PunchoutRepository,
     UserRepository,
@@ -132,6 +139,11 @@ class FakeStore:
     audit_events: dict[str, AuditEvent] = field(default_factory=dict)
     punchout_sessions: dict[str, PunchoutSession] = field(default_factory=dict)
     subscription_requests: dict[str, SubscriptionRequest] = field(default_factory=dict)
+    agreements: dict[str, Agreement] = field(default_factory=dict)
+    purchase_orders: dict[str, PurchaseOrder] = field(default_factory=dict)
+    receipts: dict[str, Receipt] = field(default_factory=dict)  # by payload id
+    outbox_messages: dict[str, OutboxMessage] = field(default_factory=dict)
+    delivery_attempts: dict[str, DeliveryAttempt] = field(default_factory=dict)
 
     def copy(self) -> FakeStore:
         """A copy whose tables can change without changing this one."""
@@ -400,7 +412,12 @@ class FakeUnitOfWork:
     """A transaction over in-memory repositories sharing one :class:`FakeStore`."""
 
     def __init__(self, store: FakeStore | None = None) -> None:
-        # Imported here, not at the top: fake_procurement builds on this module's helpers.
+        # Imported here, not at the top: these modules build on this module's helpers.
+        from fake_orders import (
+            FakeAgreementRepository,
+            FakeOrderRepository,
+            FakeOutboxRepository,
+        )
         from fake_procurement import (
             FakeAuditRepository,
             FakeProcurementRepository,
@@ -417,6 +434,9 @@ class FakeUnitOfWork:
         self.procurement: ProcurementRepository = FakeProcurementRepository(self)
         self.audit: AuditRepository = FakeAuditRepository(self)
         self.punchout: PunchoutRepository = FakePunchoutRepository(self)
+        self.agreements: AgreementRepository = FakeAgreementRepository(self)
+        self.orders: OrderRepository = FakeOrderRepository(self)
+        self.outbox: OutboxRepository = FakeOutboxRepository(self)
         self.transactions = 0  # how many times it was entered
         self.commits = 0
         self.commit_error: BaseException | None = None  # raised (once) by the next commit

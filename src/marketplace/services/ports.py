@@ -9,12 +9,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Protocol, Self
 
 from marketplace.domain.accounts import Account, ApiKey, Organization, User
+from marketplace.domain.agreements import Agreement
 from marketplace.domain.audit import AuditEvent
 from marketplace.domain.catalog import Product, SearchPage, SearchQuery, Seller
+from marketplace.domain.orders import PurchaseOrder, Receipt
+from marketplace.domain.outbox import (
+    AttemptOutcome,
+    DeliveryAttempt,
+    DeliveryStatus,
+    MessageKind,
+    OutboxMessage,
+)
 from marketplace.domain.procurement import (
     ConnectionSecret,
     PortalConnection,
@@ -24,14 +34,19 @@ from marketplace.domain.punchout import PunchoutSession, SubscriptionRequest
 
 __all__ = [
     "AccountRepository",
+    "AgreementRepository",
     "ApiKeyRepository",
     "AuditRepository",
     "CatalogRepository",
     "Clock",
+    "MessageSender",
+    "OrderRepository",
     "OrganizationRepository",
+    "OutboxRepository",
     "ProcurementRepository",
     "PunchoutRepository",
     "SecretBox",
+    "SendResult",
     "UnitOfWork",
     "UnitOfWorkFactory",
     "UserRepository",
@@ -199,6 +214,122 @@ class PunchoutRepository(Protocol):
         ...
 
 
+class AgreementRepository(Protocol):
+    """Agreements by id, by request and by organization."""
+
+    def add(self, agreement: Agreement) -> None: ...
+
+    def update(self, agreement: Agreement) -> None:
+        """Replace the stored agreement with this id (``NotFoundError`` when there is none)."""
+        ...
+
+    def get(self, agreement_id: str) -> Agreement | None: ...
+
+    def for_request(self, request_id: str) -> Agreement | None:
+        """The agreement a request became (each request becomes at most one: unique)."""
+        ...
+
+    def list_for_organization(
+        self, organization_id: str, *, user_id: str | None = None, limit: int = 100
+    ) -> Sequence[Agreement]:
+        """The organization's agreements (only ``user_id``'s when given), newest first."""
+        ...
+
+    def find_annual_pending(self, organization_id: str, offer_id: str) -> Agreement | None:
+        """The organization's server annual agreement on ``offer_id`` still waiting for its
+        second approval (``annual_pending``), if any."""
+        ...
+
+
+class OrderRepository(Protocol):
+    """Purchase orders received, and the receipts that make cXML requests idempotent."""
+
+    def claim_payload(self, payload_id: str, connection_id: str, received_at: dt.datetime) -> bool:
+        """Record, in this transaction, that the document ``payload_id`` is being answered;
+        False when a receipt exists already (its answer: :meth:`get_receipt`). A concurrent
+        claim of the same payloadID waits for this transaction: it gets False after a commit
+        and True after a rollback."""
+        ...
+
+    def get_receipt(self, payload_id: str) -> Receipt | None: ...
+
+    def complete_receipt(self, payload_id: str, status_code: int, response: str) -> None:
+        """Store the answer given to the document (in the transaction that made it)."""
+        ...
+
+    def add_order(self, order: PurchaseOrder) -> None:
+        """Store an order; ``ConflictError`` when the connection already has this order
+        number at this version."""
+        ...
+
+    def find_orders(self, connection_id: str, order_number: str) -> Sequence[PurchaseOrder]:
+        """Every version of one purchase order of a connection, lowest version first."""
+        ...
+
+    def list_orders(
+        self, organization_id: str, *, test: bool | None = None, limit: int = 100
+    ) -> Sequence[PurchaseOrder]:
+        """The organization's orders (test orders only, or none, when ``test`` is given),
+        newest first."""
+        ...
+
+
+class OutboxRepository(Protocol):
+    """Messages to deliver and their delivery attempts."""
+
+    def add(self, message: OutboxMessage) -> None: ...
+
+    def get(self, message_id: str) -> OutboxMessage | None: ...
+
+    def update(self, message: OutboxMessage) -> None:
+        """Replace the stored message with this id (``NotFoundError`` when there is none)."""
+        ...
+
+    def claim_due(
+        self, now: dt.datetime, *, limit: int, lease: dt.timedelta
+    ) -> Sequence[OutboxMessage]:
+        """Up to ``limit`` pending messages due at ``now``, longest due first, each leased
+        to the caller: its ``next_attempt_at`` moves to ``now + lease`` so that no other
+        worker takes it before the lease ends (rows are picked with ``FOR UPDATE SKIP
+        LOCKED`` on PostgreSQL). Commit to hand the lease out; a worker that dies holding it
+        leaves the message due again when the lease ends."""
+        ...
+
+    def add_attempt(self, attempt: DeliveryAttempt) -> None: ...
+
+    def list_attempts(self, message_id: str) -> Sequence[DeliveryAttempt]:
+        """A message's attempts, oldest first."""
+        ...
+
+    def list_messages(
+        self,
+        organization_id: str | None,
+        *,
+        kind: MessageKind | None = None,
+        status: DeliveryStatus | None = None,
+        limit: int = 100,
+    ) -> Sequence[OutboxMessage]:
+        """Messages (of one organization, or all when None), newest first, filtered."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class SendResult:
+    """What one attempt to deliver a message came to (``status_code``: the HTTP or SMTP
+    reply code when there was one; ``excerpt``: the start of the reply, for the admin)."""
+
+    outcome: AttemptOutcome
+    status_code: int | None = None
+    excerpt: str = ""
+
+
+class MessageSender(Protocol):
+    """Delivers one outbox message (over SMTP, HTTP …) and says how it went; never raises
+    for a delivery problem (a refused connection is a TRANSIENT result)."""
+
+    def send(self, message: OutboxMessage) -> SendResult: ...
+
+
 class AuditRepository(Protocol):
     """The audit log, per organization, newest first."""
 
@@ -237,6 +368,9 @@ class UnitOfWork(Protocol):
     procurement: ProcurementRepository
     audit: AuditRepository
     punchout: PunchoutRepository
+    agreements: AgreementRepository
+    orders: OrderRepository
+    outbox: OutboxRepository
 
     def __enter__(self) -> Self: ...
 

@@ -10,7 +10,8 @@ dimensions, durations and instalments are JSON text (read and written only whole
 offer); a user's policy names are a JSON list, as are a connection's sellers of record and
 an audit event's request parameters and changes, a punchout session's extrinsics and request
 ids, and a subscription request's choice, charges and lines (``punchout_records`` gives
-their shapes).
+their shapes), an agreement's choice, charges and purchase order line numbers, and a
+purchase order's lines and agreement ids (``order_records``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     Dialect,
     ForeignKey,
@@ -41,18 +43,23 @@ __all__ = [
     "DecimalText",
     "UtcDateTime",
     "accounts",
+    "agreements",
     "api_keys",
     "audit_events",
     "catalog_facet_counts",
     "connection_secrets",
+    "cxml_receipts",
+    "delivery_attempts",
     "metadata",
     "offers",
     "organizations",
+    "outbox_messages",
     "portal_connections",
     "procurement_configurations",
     "product_categories",
     "products",
     "punchout_sessions",
+    "purchase_orders",
     "sellers",
     "subscription_requests",
     "users",
@@ -436,4 +443,156 @@ subscription_requests = Table(
     Column("session_id", String(64), ForeignKey("punchout_sessions.id"), index=True),
     Index(None, "organization_id", "created_at"),
     Index(None, "user_id", "created_at"),
+)
+
+# What a buyer bought (``domain.agreements``): a request's offer, choice and charges, and the
+# purchase order behind it. ``request_id`` is unique: a request becomes at most one agreement
+# (a server annual agreement keeps its first request's id; the second request has no row).
+# The purchase order number is Text (up to 1,024 characters, never searched here: orders
+# are found in ``purchase_orders``). Indexes: an organization's agreements, or one user's,
+# newest first; each foreign key leads one.
+agreements = Table(
+    "agreements",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column(
+        "organization_id",
+        String(32),
+        ForeignKey("organizations.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("account_id", String(12), nullable=False),
+    Column("user_id", String(32), ForeignKey("users.id"), nullable=False),
+    Column(
+        "request_id",
+        String(64),
+        ForeignKey("subscription_requests.id"),
+        nullable=False,
+        unique=True,
+    ),
+    Column("product_id", String(64), nullable=False),
+    Column("product_title", String(300), nullable=False),
+    Column("seller_name", String(200), nullable=False),
+    Column("offer_id", String(64), nullable=False),
+    Column("offer_name", String(200), nullable=False),
+    Column("pricing_model", String(32), nullable=False),
+    Column("payment_model", String(32), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("choice", Text(), nullable=False),
+    Column("charges", Text(), nullable=False),
+    Column("starts_on", Date(), nullable=False),
+    Column("ends_on", Date()),
+    Column("status", String(16), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Column("connection_id", String(64), ForeignKey("portal_connections.id"), index=True),
+    Column("purchase_order_number", Text()),
+    Column("purchase_order_lines", Text(), nullable=False),
+    Column("order_version", Integer(), nullable=False),
+    Column("annual_pending", Boolean(), nullable=False),
+    Column("cancelled_at", UtcDateTime()),
+    Index(None, "organization_id", "created_at"),
+    Index(None, "user_id", "created_at"),
+)
+
+# One row per OrderRequest accepted (``new``, then each ``update`` or ``delete``, test orders
+# too). Order numbers reach 1,024 characters and payloadIDs are unbounded, so both are Text
+# and the index holds ``order_key``, the SHA-256 (hex) of the order number (``orders``):
+# unique with the connection, version and kind ("each version of an order is received once"),
+# and leading the lookup of an order's versions. ``lines`` and ``agreement_ids`` are JSON
+# (``order_records``), amounts exact decimal strings.
+purchase_orders = Table(
+    "purchase_orders",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column(
+        "organization_id",
+        String(32),
+        ForeignKey("organizations.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("connection_id", String(64), ForeignKey("portal_connections.id"), nullable=False),
+    Column("order_number", Text(), nullable=False),
+    Column("order_key", String(64), nullable=False),
+    Column("order_version", Integer(), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("payload_id", Text(), nullable=False),
+    Column("order_date", UtcDateTime(), nullable=False),
+    Column("total", DecimalText(), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("lines", Text(), nullable=False),
+    Column("test", Boolean(), nullable=False),
+    Column("received_at", UtcDateTime(), nullable=False),
+    Column("agreement_ids", Text(), nullable=False),
+    UniqueConstraint("connection_id", "order_key", "order_version", "kind"),
+    Index(None, "organization_id", "received_at"),
+)
+
+# That a cXML document was answered, and the answer: what makes a retried request idempotent.
+# The key is the SHA-256 (hex) of the payloadID (``orders.payload_key``; a payloadID has no
+# length limit, the key a fixed one), the payloadID itself kept beside it. ``status_code``
+# is NULL while the first answer is being made.
+cxml_receipts = Table(
+    "cxml_receipts",
+    metadata,
+    Column("payload_key", String(64), primary_key=True),
+    Column("payload_id", Text(), nullable=False),
+    Column(
+        "connection_id",
+        String(64),
+        ForeignKey("portal_connections.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("received_at", UtcDateTime(), nullable=False),
+    Column("status_code", Integer()),
+    Column("response", Text()),
+)
+
+# Documents and e-mails to deliver (``domain.outbox``). The indexes serve the worker's claim
+# (pending rows by due time), an organization's messages and every message, newest first.
+outbox_messages = Table(
+    "outbox_messages",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column(
+        "organization_id",
+        String(32),
+        ForeignKey("organizations.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("destination", Text(), nullable=False),
+    Column("subject", Text(), nullable=False),
+    Column("body", Text(), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("next_attempt_at", UtcDateTime(), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("attempts", Integer(), nullable=False),
+    Column("payload_id", Text()),
+    Column("reference", String(64)),
+    Column("delivered_at", UtcDateTime()),
+    Column("last_error", Text()),
+    Index(None, "status", "next_attempt_at"),
+    Index(None, "organization_id", "created_at"),
+    Index(None, "created_at"),
+)
+
+# Each try at delivering a message, listed oldest first per message.
+delivery_attempts = Table(
+    "delivery_attempts",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column(
+        "message_id",
+        String(64),
+        ForeignKey("outbox_messages.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("attempted_at", UtcDateTime(), nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("duration_ms", Integer(), nullable=False),
+    Column("status_code", Integer()),
+    Column("response_excerpt", Text(), nullable=False),
+    Index(None, "message_id", "attempted_at"),
 )

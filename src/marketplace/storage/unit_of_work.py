@@ -9,15 +9,21 @@ from sqlalchemy import Connection, Engine
 
 from marketplace.services.ports import (
     AccountRepository,
+    AgreementRepository,
     ApiKeyRepository,
     AuditRepository,
     CatalogRepository,
+    OrderRepository,
     OrganizationRepository,
+    OutboxRepository,
     ProcurementRepository,
     PunchoutRepository,
     UserRepository,
 )
+from marketplace.storage.agreements import SqlAgreementRepository
 from marketplace.storage.catalog import SqlCatalogRepository
+from marketplace.storage.orders import SqlOrderRepository
+from marketplace.storage.outbox import SqlOutboxRepository
 from marketplace.storage.procurement import SqlAuditRepository, SqlProcurementRepository
 from marketplace.storage.punchout import SqlPunchoutRepository
 from marketplace.storage.repositories import (
@@ -46,6 +52,9 @@ class SqlUnitOfWork:
     procurement: ProcurementRepository
     audit: AuditRepository
     punchout: PunchoutRepository
+    agreements: AgreementRepository
+    orders: OrderRepository
+    outbox: OutboxRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -64,6 +73,9 @@ class SqlUnitOfWork:
         self.procurement = SqlProcurementRepository(connection)
         self.audit = SqlAuditRepository(connection)
         self.punchout = SqlPunchoutRepository(connection)
+        self.agreements = SqlAgreementRepository(connection)
+        self.orders = SqlOrderRepository(connection)
+        self.outbox = SqlOutboxRepository(connection)
         return self
 
     def __exit__(

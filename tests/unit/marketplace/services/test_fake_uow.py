@@ -17,6 +17,7 @@ import pytest
 from fake_uow import FakeIntegrityError, FakeStore, FakeUnitOfWork, FakeUnitOfWorkFactory
 
 from marketplace.domain.accounts import Account, AccountKind, ApiKey, Organization, User
+from marketplace.domain.agreements import Agreement, AgreementStatus, PaymentModel
 from marketplace.domain.audit import AuditEvent, FieldChange
 from marketplace.domain.catalog import (
     DeliveryMethod,
@@ -32,6 +33,14 @@ from marketplace.domain.catalog import (
 from marketplace.domain.charges import Charge, ChargeKind, OfferChoice
 from marketplace.domain.errors import ConflictError, NotFoundError, ValidationError
 from marketplace.domain.line_items import cart_lines
+from marketplace.domain.orders import OrderKind, OrderLine, PurchaseOrder, Receipt
+from marketplace.domain.outbox import (
+    AttemptOutcome,
+    DeliveryAttempt,
+    DeliveryStatus,
+    MessageKind,
+    OutboxMessage,
+)
 from marketplace.domain.procurement import (
     CartReturnField,
     ConnectionSecret,
@@ -915,3 +924,397 @@ def test_requests_are_listed_newest_first_per_organization_and_user() -> None:
         assert ids("o-1", limit=0) == []
         assert ids("o-2") == ["sr-x"]
         assert ids("o-2", user_id="u-1") == []
+
+
+# --- agreements, purchase orders and the outbox ----------------------------------------------
+
+AGREEMENT = Agreement(
+    id="agmt-1", organization_id="o-1", account_id=ACCOUNT.id, user_id="u-1", request_id="sr-1",
+    product_id="prod-1", product_title="Log Analytics", seller_name="Kestrel",
+    offer_id="offer-1", offer_name="Contract", pricing_model=PricingModel.SAAS_CONTRACT,
+    payment_model=PaymentModel.UPFRONT, currency="USD",
+    choice=OfferChoice(12, {"users": 3}, Decimal("0.01")), charges=(UPFRONT, USAGE),
+    starts_on=dt.date(2024, 5, 1), ends_on=dt.date(2025, 5, 1), status=AgreementStatus.ACTIVE,
+    created_at=NOW, updated_at=NOW,
+)  # fmt: skip
+LINE = OrderLine(1, "offer-1", "sr-1", Decimal("1"), Decimal("1234.56"), "USD", "Contract")
+ORDER = PurchaseOrder(
+    id="po-1", organization_id="o-1", connection_id="pc-1", order_number="PO-1",
+    order_version=1, kind=OrderKind.NEW, payload_id="1@buyer.example", order_date=NOW,
+    total=Decimal("1234.57"), currency="USD", lines=(LINE,), test=False, received_at=NOW,
+)  # fmt: skip
+MESSAGE = OutboxMessage(
+    id="msg-1", kind=MessageKind.EMAIL, organization_id="o-1", destination="it@acme.example",
+    subject="Your subscription", body="Hello\n", status=DeliveryStatus.PENDING,
+    next_attempt_at=NOW, created_at=NOW,
+)  # fmt: skip
+ATTEMPT = DeliveryAttempt(
+    id="att-1", message_id="msg-1", attempted_at=NOW, outcome=AttemptOutcome.TRANSIENT,
+    duration_ms=12, status_code=503, response_excerpt="busy",
+)  # fmt: skip
+LEASE = dt.timedelta(minutes=5)
+
+
+def with_request(*more: SubscriptionRequest) -> FakeUnitOfWorkFactory:
+    factory = with_session()
+    with factory() as uow:
+        for each in (REQUEST, *more):
+            uow.punchout.add_request(each)
+        uow.commit()
+    return factory
+
+
+def test_an_agreement_comes_back_as_storage_gives_it_back() -> None:
+    factory = with_request()
+    mapping: Any = MappingProxyType({"users": 3, "admins": 0})
+    bought = dataclasses.replace(
+        AGREEMENT,
+        choice=OfferChoice(None, mapping, None, annual=True),
+        charges=cast(Any, [UPFRONT, USAGE]),
+        connection_id="pc-1",
+        purchase_order_number="PO-1",
+        purchase_order_lines=cast(Any, [2, 1]),
+        cancelled_at=dt.datetime(2024, 5, 2, 3),  # naive: taken as UTC
+        updated_at=NOW.astimezone(PLUS_TWO),
+    )
+
+    with factory() as uow:
+        uow.agreements.add(bought)
+        found = uow.agreements.get("agmt-1")
+        assert uow.agreements.for_request("sr-1") == found
+        assert uow.agreements.get("agmt-9") is None
+        assert uow.agreements.for_request("sr-9") is None
+
+    assert found == dataclasses.replace(
+        bought,
+        charges=(UPFRONT, USAGE),
+        purchase_order_lines=(2, 1),
+        cancelled_at=dt.datetime(2024, 5, 2, 3, tzinfo=dt.UTC),
+    )
+    assert found is not None
+    assert type(found.choice.quantities) is dict
+    assert str(found.charges[0].amount) == "1234.56"
+    assert found.updated_at.tzinfo is dt.UTC
+
+
+def test_updating_an_agreement_replaces_it_unless_missing() -> None:
+    factory = with_request()
+    with factory() as uow:
+        uow.agreements.add(AGREEMENT)
+        uow.commit()
+    cancelled = dataclasses.replace(
+        AGREEMENT, status=AgreementStatus.CANCELLED, cancelled_at=NOW, order_version=2
+    )
+
+    with factory() as uow:
+        uow.agreements.update(cancelled)
+        with pytest.raises(NotFoundError):
+            uow.agreements.update(dataclasses.replace(AGREEMENT, id="agmt-9"))
+        uow.commit()
+
+    assert factory.store.agreements == {"agmt-1": cancelled}
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda uow: uow.agreements.add(dataclasses.replace(AGREEMENT, request_id="sr-2")),
+        lambda uow: uow.agreements.add(dataclasses.replace(AGREEMENT, id="agmt-2")),
+        lambda uow: uow.agreements.update(
+            dataclasses.replace(AGREEMENT, id="agmt-2", request_id="sr-1")
+        ),
+        lambda uow: uow.outbox.add(MESSAGE),
+        lambda uow: uow.outbox.add_attempt(ATTEMPT),
+        lambda uow: uow.orders.add_order(dataclasses.replace(ORDER, order_version=2)),
+    ],
+    ids=["agreement-id", "agreement-request", "updated-to-a-taken-request", "message-id",
+         "attempt-id", "order-id"],
+)  # fmt: skip
+def test_agreement_order_and_outbox_duplicates_are_refused(write: Write) -> None:
+    factory = with_request(dataclasses.replace(REQUEST, id="sr-2"))
+    with factory() as uow:
+        uow.agreements.add(AGREEMENT)
+        uow.agreements.add(dataclasses.replace(AGREEMENT, id="agmt-2", request_id="sr-2"))
+        uow.orders.add_order(ORDER)
+        uow.outbox.add(MESSAGE)
+        uow.outbox.add_attempt(ATTEMPT)
+        uow.commit()
+
+    with factory() as uow, pytest.raises(FakeIntegrityError):
+        write(uow)
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda uow: uow.agreements.add(dataclasses.replace(AGREEMENT, organization_id="o-9")),
+        lambda uow: uow.agreements.add(dataclasses.replace(AGREEMENT, user_id="u-9")),
+        lambda uow: uow.agreements.add(dataclasses.replace(AGREEMENT, request_id="sr-9")),
+        lambda uow: uow.agreements.add(dataclasses.replace(AGREEMENT, connection_id="pc-9")),
+        lambda uow: uow.orders.claim_payload("1@buyer.example", "pc-9", NOW),
+        lambda uow: uow.orders.add_order(dataclasses.replace(ORDER, organization_id="o-9")),
+        lambda uow: uow.orders.add_order(dataclasses.replace(ORDER, connection_id="pc-9")),
+        lambda uow: uow.outbox.add(dataclasses.replace(MESSAGE, organization_id="o-9")),
+        lambda uow: uow.outbox.add_attempt(ATTEMPT),
+    ],
+    ids=["agreement-without-organization", "agreement-without-user", "agreement-without-request",
+         "agreement-without-connection", "receipt-without-connection",
+         "order-without-organization", "order-without-connection",
+         "message-without-organization", "attempt-without-message"],
+)  # fmt: skip
+def test_agreement_order_and_outbox_foreign_keys_must_exist(write: Write) -> None:
+    factory = with_request()
+
+    with factory() as uow, pytest.raises(FakeIntegrityError, match="foreign key"):
+        write(uow)
+
+
+def test_agreements_are_listed_newest_first_per_organization_and_user() -> None:
+    more = [dataclasses.replace(REQUEST, id=f"sr-{n}") for n in "abcd"]
+    factory = with_request(*more)
+    with factory() as uow:
+        uow.users.add(dataclasses.replace(USER, id="u-2", email="b@acme.example"))
+        for agreement_id, minutes, user in (
+            ("agmt-a", 0, "u-1"), ("agmt-b", 5, "u-2"), ("agmt-c", 5, "u-1"), ("agmt-d", 10, "u-2"),
+        ):  # fmt: skip
+            uow.agreements.add(
+                dataclasses.replace(
+                    AGREEMENT,
+                    id=agreement_id,
+                    request_id="sr-" + agreement_id[-1],
+                    user_id=user,
+                    created_at=NOW + dt.timedelta(minutes=minutes),
+                )
+            )
+
+        def ids(**criteria: Any) -> list[str]:
+            return [a.id for a in uow.agreements.list_for_organization("o-1", **criteria)]
+
+        assert ids() == ["agmt-d", "agmt-c", "agmt-b", "agmt-a"]
+        assert ids(user_id="u-1") == ["agmt-c", "agmt-a"]
+        assert ids(limit=2) == ["agmt-d", "agmt-c"]
+        assert ids(limit=0) == []
+        assert list(uow.agreements.list_for_organization("o-2")) == []
+
+
+def test_the_annual_pending_agreement_is_the_oldest_active_one_on_the_offer() -> None:
+    factory = with_request(*(dataclasses.replace(REQUEST, id=f"sr-{n}") for n in "abcd"))
+    pending = dataclasses.replace(
+        AGREEMENT, pricing_model=PricingModel.SERVER_ANNUAL, annual_pending=True
+    )
+    with factory() as uow:
+        for agreement_id, minutes, changes in (
+            ("agmt-a", 0, {"status": AgreementStatus.CANCELLED}),
+            ("agmt-b", 9, {}),
+            ("agmt-c", 5, {}),
+            ("agmt-d", 1, {"annual_pending": False}),
+        ):
+            uow.agreements.add(
+                dataclasses.replace(
+                    pending,
+                    id=agreement_id,
+                    request_id="sr-" + agreement_id[-1],
+                    created_at=NOW + dt.timedelta(minutes=minutes),
+                    **changes,
+                )
+            )
+        found = uow.agreements.find_annual_pending("o-1", "offer-1")
+        assert uow.agreements.find_annual_pending("o-1", "offer-2") is None
+        assert uow.agreements.find_annual_pending("o-2", "offer-1") is None
+
+    assert found is not None
+    assert found.id == "agmt-c"
+
+
+def test_a_payload_is_claimed_once_and_its_answer_kept() -> None:
+    factory = with_connection()
+    received = NOW.astimezone(PLUS_TWO)
+
+    with factory() as uow:
+        assert uow.orders.claim_payload("1@buyer.example", "pc-1", received) is True
+        assert uow.orders.claim_payload("1@buyer.example", "pc-1", received) is False
+        claimed = uow.orders.get_receipt("1@buyer.example")
+        uow.orders.complete_receipt("1@buyer.example", 200, "<cXML/>")
+        with pytest.raises(NotFoundError):
+            uow.orders.complete_receipt("2@buyer.example", 200, "<cXML/>")
+        assert uow.orders.get_receipt("2@buyer.example") is None
+        uow.commit()
+
+    assert claimed == Receipt(payload_id="1@buyer.example", connection_id="pc-1", received_at=NOW)
+    assert claimed.received_at.tzinfo is dt.UTC
+    assert factory.store.receipts["1@buyer.example"] == dataclasses.replace(
+        claimed, status_code=200, response="<cXML/>"
+    )
+    with factory() as uow:
+        assert uow.orders.claim_payload("1@buyer.example", "pc-1", NOW) is False
+
+
+def test_a_claim_rolled_back_leaves_the_payload_free() -> None:
+    factory = with_connection()
+
+    with factory() as uow:
+        assert uow.orders.claim_payload("1@buyer.example", "pc-1", NOW) is True
+        uow.rollback()
+        assert uow.orders.claim_payload("1@buyer.example", "pc-1", NOW) is True
+
+
+def test_an_order_comes_back_as_storage_gives_it_back() -> None:
+    factory = with_connection()
+    received = dataclasses.replace(
+        ORDER,
+        lines=cast(Any, [LINE, OrderLine(2, "offer-1", None, Decimal("0.5"))]),
+        agreement_ids=cast(Any, ["agmt-2", "agmt-1"]),
+        order_date=dt.datetime(2024, 4, 30, 22),  # naive: taken as UTC
+        received_at=NOW.astimezone(PLUS_TWO),
+    )
+
+    with factory() as uow:
+        uow.orders.add_order(received)
+        (found,) = uow.orders.find_orders("pc-1", "PO-1")
+
+    assert found == dataclasses.replace(
+        received,
+        lines=(LINE, OrderLine(2, "offer-1", None, Decimal("0.5"))),
+        agreement_ids=("agmt-2", "agmt-1"),
+        order_date=dt.datetime(2024, 4, 30, 22, tzinfo=dt.UTC),
+    )
+    assert str(found.lines[0].unit_price) == "1234.56"
+    assert found.received_at.tzinfo is dt.UTC
+
+
+def test_an_order_version_and_kind_is_received_once_per_connection() -> None:
+    other = dataclasses.replace(CONNECTION, id="pc-2", buyer_identity="acme-2")
+    factory = with_connection(other)
+
+    with factory() as uow:
+        update = dataclasses.replace(ORDER, id="po-3", order_version=3, kind=OrderKind.UPDATE)
+        uow.orders.add_order(update)
+        uow.orders.add_order(ORDER)
+        uow.orders.add_order(dataclasses.replace(update, id="po-2", kind=OrderKind.DELETE))
+        uow.orders.add_order(dataclasses.replace(ORDER, id="po-x", connection_id="pc-2"))
+        uow.orders.add_order(dataclasses.replace(ORDER, id="po-y", order_number="PO-2"))
+        with pytest.raises(ConflictError):
+            uow.orders.add_order(dataclasses.replace(ORDER, id="po-4"))
+        found = [o.id for o in uow.orders.find_orders("pc-1", "PO-1")]
+        assert [o.id for o in uow.orders.find_orders("pc-2", "PO-1")] == ["po-x"]
+        assert list(uow.orders.find_orders("pc-1", "po-1")) == []
+
+    assert found == ["po-1", "po-2", "po-3"]
+
+
+def test_orders_are_listed_newest_first_per_organization_and_test_flag() -> None:
+    factory = with_connection()
+    with factory() as uow:
+        for order_id, minutes, test in (
+            ("po-a", 0, False), ("po-b", 5, True), ("po-c", 5, False), ("po-d", 10, True),
+        ):  # fmt: skip
+            uow.orders.add_order(
+                dataclasses.replace(
+                    ORDER,
+                    id=order_id,
+                    order_number=order_id,
+                    test=test,
+                    received_at=NOW + dt.timedelta(minutes=minutes),
+                )
+            )
+
+        def ids(**criteria: Any) -> list[str]:
+            return [o.id for o in uow.orders.list_orders("o-1", **criteria)]
+
+        assert ids() == ["po-d", "po-c", "po-b", "po-a"]
+        assert ids(test=True) == ["po-d", "po-b"]
+        assert ids(test=False) == ["po-c", "po-a"]
+        assert ids(limit=1) == ["po-d"]
+        assert ids(limit=0) == []
+        assert list(uow.orders.list_orders("o-2")) == []
+
+
+def with_messages(*messages: OutboxMessage) -> FakeUnitOfWorkFactory:
+    factory = with_connection()
+    with factory() as uow:
+        for message in messages:
+            uow.outbox.add(message)
+        uow.commit()
+    return factory
+
+
+def test_due_messages_are_claimed_longest_due_first_and_leased() -> None:
+    def message(message_id: str, minutes: int, **changes: Any) -> OutboxMessage:
+        due = NOW + dt.timedelta(minutes=minutes)
+        return dataclasses.replace(MESSAGE, id=message_id, next_attempt_at=due, **changes)
+
+    factory = with_messages(
+        message("msg-c", -1), message("msg-b", -5), message("msg-a", -1), message("msg-d", 0),
+        message("msg-later", 1), message("msg-sent", -9, status=DeliveryStatus.DELIVERED),
+        message("msg-dead", -9, status=DeliveryStatus.DEAD),
+    )  # fmt: skip
+
+    with factory() as uow:
+        first = uow.outbox.claim_due(NOW.astimezone(PLUS_TWO), limit=3, lease=LEASE)
+        second = uow.outbox.claim_due(NOW, limit=3, lease=LEASE)
+        third = uow.outbox.claim_due(NOW, limit=3, lease=LEASE)
+        assert uow.outbox.claim_due(NOW, limit=0, lease=LEASE) == ()
+        uow.commit()
+
+    assert [m.id for m in first] == ["msg-b", "msg-a", "msg-c"]
+    assert [m.id for m in second] == ["msg-d"]
+    assert third == ()
+    assert {m.next_attempt_at for m in (*first, *second)} == {NOW + LEASE}
+    assert first[0].next_attempt_at.tzinfo is dt.UTC
+    assert factory.store.outbox_messages["msg-b"] == first[0]
+    with factory() as uow:  # the lease ends: due again, with the message due meanwhile
+        again = uow.outbox.claim_due(NOW + LEASE, limit=10, lease=LEASE)
+    assert [m.id for m in again] == ["msg-later", "msg-a", "msg-b", "msg-c", "msg-d"]
+
+
+def test_a_message_is_updated_unless_missing_and_its_attempts_listed_oldest_first() -> None:
+    factory = with_messages(MESSAGE)
+    delivered = dataclasses.replace(
+        MESSAGE, status=DeliveryStatus.DELIVERED, attempts=2, delivered_at=NOW.astimezone(PLUS_TWO)
+    )
+
+    with factory() as uow:
+        uow.outbox.update(delivered)
+        with pytest.raises(NotFoundError):
+            uow.outbox.update(dataclasses.replace(MESSAGE, id="msg-9"))
+        for attempt_id, minutes in (("att-b", 1), ("att-c", 0), ("att-a", 1)):
+            uow.outbox.add_attempt(
+                dataclasses.replace(
+                    ATTEMPT, id=attempt_id, attempted_at=NOW + dt.timedelta(minutes=minutes)
+                )
+            )
+        attempts = [a.id for a in uow.outbox.list_attempts("msg-1")]
+        assert list(uow.outbox.list_attempts("msg-9")) == []
+        found = uow.outbox.get("msg-1")
+        assert uow.outbox.get("msg-9") is None
+
+    assert attempts == ["att-c", "att-a", "att-b"]
+    assert found == delivered
+    assert found is not None
+    assert found.delivered_at is not None
+    assert found.delivered_at.tzinfo is dt.UTC
+
+
+def test_messages_are_listed_newest_first_and_filtered() -> None:
+    def message(message_id: str, minutes: int, **changes: Any) -> OutboxMessage:
+        created = NOW + dt.timedelta(minutes=minutes)
+        return dataclasses.replace(MESSAGE, id=message_id, created_at=created, **changes)
+
+    factory = with_messages(
+        message("msg-a", 0), message("msg-b", 5, kind=MessageKind.INVOICE),
+        message("msg-c", 5, status=DeliveryStatus.FAILED), message("msg-d", 10),
+        message("msg-x", 20, organization_id="o-2"),
+    )  # fmt: skip
+
+    with factory() as uow:
+
+        def ids(organization_id: str | None, **criteria: Any) -> list[str]:
+            return [m.id for m in uow.outbox.list_messages(organization_id, **criteria)]
+
+        assert ids("o-1") == ["msg-d", "msg-c", "msg-b", "msg-a"]
+        assert ids(None) == ["msg-x", "msg-d", "msg-c", "msg-b", "msg-a"]
+        assert ids("o-1", kind=MessageKind.INVOICE) == ["msg-b"]
+        assert ids("o-1", status=DeliveryStatus.PENDING) == ["msg-d", "msg-b", "msg-a"]
+        assert ids(None, kind=MessageKind.EMAIL, status=DeliveryStatus.FAILED) == ["msg-c"]
+        assert ids(None, limit=2) == ["msg-x", "msg-d"]
+        assert ids(None, limit=0) == []
