@@ -16,7 +16,7 @@ import os
 import click
 
 # The modules, not their commands, are bound here: ``marketplace.cli.serve`` stays the module.
-from marketplace.cli import catalog, db, keys, orgs, procurement, serve
+from marketplace.cli import catalog, db, keys, orgs, procurement, serve, worker
 from marketplace.cli.context import CliState
 from marketplace.cli.errors import MarketplaceGroup
 
@@ -58,5 +58,6 @@ for _command in (
     keys.key,
     catalog.catalog,
     procurement.procurement_group,
+    worker.worker,
 ):
     main.add_command(_command)

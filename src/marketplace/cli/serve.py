@@ -11,6 +11,7 @@ from marketplace.config import Settings
 from marketplace.services import demo
 from marketplace.storage import migrate
 from marketplace.web.app import create_app
+from marketplace.worker.runner import Worker, senders_for
 
 __all__ = ["serve"]
 
@@ -30,11 +31,17 @@ __all__ = ["serve"]
     is_flag=True,
     help="Do not seed the demo catalog and buyer organization (also MARKETPLACE_DEMO=0).",
 )
-def serve(host: str | None, port: int | None, no_demo: bool) -> None:
+@click.option(
+    "--no-worker",
+    is_flag=True,
+    help="Do not deliver the outbox in this process (run `marketplace worker` instead).",
+)
+def serve(host: str | None, port: int | None, no_demo: bool, no_worker: bool) -> None:
     """Serve the marketplace web application.
 
     Migrates the database first, then seeds the demo buyer organization and catalog (unless
-    --no-demo) and prints how to sign in to it. Ctrl-C stops the server.
+    --no-demo) and prints how to sign in to it. A worker thread delivers the outbox (e-mail,
+    cXML invoices) unless --no-worker. Ctrl-C stops the server.
 
     \b
     Example:
@@ -56,7 +63,17 @@ def serve(host: str | None, port: int | None, no_demo: bool) -> None:
     else:
         click.echo("Demo data: skipped (--no-demo or MARKETPLACE_DEMO=0).")
     click.echo(f"Marketplace on {settings.base_url}/ (Ctrl-C to stop)")
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
+    if no_worker:
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
+        return
+    with open_store(settings.database_url) as database:
+        worker = Worker(database.unit_of_work, senders_for(settings))
+        worker.start_thread()
+        click.echo("Worker: delivering the outbox in this process (--no-worker to leave it out).")
+        try:
+            uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
+        finally:
+            worker.stop()
 
 
 def _migrate(settings: Settings) -> None:

@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from typing import Any
 
 import pytest
@@ -44,12 +46,29 @@ class Server:
         self.run = {"app": app, "host": host, "port": port}
 
 
+class FakeWorker:
+    """Stands in for the outbox worker thread ``serve`` starts beside the app."""
+
+    def __init__(self, storage: FakeStorage) -> None:
+        self.storage = storage
+
+    def __call__(self, units: Any, senders: Any) -> FakeWorker:
+        return self
+
+    def start_thread(self) -> None:
+        self.storage.calls.append("worker.start")
+
+    def stop(self) -> None:
+        self.storage.calls.append("worker.stop")
+
+
 @pytest.fixture
 def server(monkeypatch: pytest.MonkeyPatch, storage: FakeStorage) -> Server:
     fake = Server(storage)
     monkeypatch.setattr("marketplace.services.demo.seed_demo", fake.seed_demo)
     monkeypatch.setattr("marketplace.cli.serve.create_app", fake.create_app)
     monkeypatch.setattr("marketplace.cli.serve.uvicorn.run", fake.uvicorn_run)
+    monkeypatch.setattr("marketplace.cli.serve.Worker", FakeWorker(storage))
     return fake
 
 
@@ -63,10 +82,22 @@ def test_serve_migrates_then_seeds_the_demo_then_serves(
     assert [call for call in storage.calls if call != "open_database"] == [
         "upgrade",
         "seed_demo",
+        "worker.start",
         "create_app",
         "uvicorn.run",
+        "worker.stop",
     ]
     assert server.run == {"app": "the app", "host": "127.0.0.1", "port": 8000}
+
+
+def test_serve_no_worker_leaves_delivery_to_marketplace_worker(
+    invoke: Invoke, server: Server, storage: FakeStorage
+) -> None:
+    result = invoke("serve", "--no-worker")
+
+    assert result.exit_code == 0, result.output
+    assert "worker.start" not in storage.calls
+    assert "uvicorn.run" in storage.calls
 
 
 def test_serve_prints_each_step_and_the_demo_sign_in(invoke: Invoke, server: Server) -> None:
@@ -82,6 +113,7 @@ def test_serve_prints_each_step_and_the_demo_sign_in(invoke: Invoke, server: Ser
         "  member account admin       engineering-admin@demo-buyer.example",
         "  buyer                      buyer@demo-buyer.example",
         "Marketplace on http://127.0.0.1:8123/ (Ctrl-C to stop)",
+        "Worker: delivering the outbox in this process (--no-worker to leave it out).",
     ]
 
 
