@@ -52,7 +52,8 @@ class Operation:
 
     operation_id: str
     method: str
-    # may hold {product_id}, {acme_member_account}, {acme_connection} and {unknown_api_key}
+    # may hold {product_id}, {acme_member_account}, {acme_connection}, {unknown_api_key}
+    # and {unknown_agreement}
     path: str
     action: str | None  # None: any authenticated caller (the route's Require)
     targets_acme: bool = False  # the resource belongs to Acme's organization
@@ -155,9 +156,25 @@ OPERATIONS: tuple[Operation, ...] = (
         targets_acme=True,
     ),
     Operation("listAuditEvents", "GET", "/api/v1/audit-events", ACTIONS.LOOKUP_AUDIT_EVENTS),
+    Operation("listAgreements", "GET", "/api/v1/agreements", ACTIONS.LIST_AGREEMENTS),
+    # Nobody has this agreement: callers with the permission are answered 404.
+    Operation(
+        "getAgreement",
+        "GET",
+        "/api/v1/agreements/{unknown_agreement}",
+        ACTIONS.LIST_AGREEMENTS,
+        missing=True,
+    ),
+    Operation(
+        "listSubscriptionRequests",
+        "GET",
+        "/api/v1/subscription-requests",
+        ACTIONS.VIEW_SUBSCRIPTIONS,
+    ),
 )
 
 UNKNOWN_API_KEY_ID = "k-0000000000000000"
+UNKNOWN_AGREEMENT_ID = "agmt-0000000000000000"
 
 
 @dataclass(frozen=True)
@@ -225,6 +242,7 @@ class World:
             acme_member_account=self.acme_member_account,
             acme_connection=self.acme_connection,
             unknown_api_key=UNKNOWN_API_KEY_ID,
+            unknown_agreement=UNKNOWN_AGREEMENT_ID,
         )
 
     def body(self, operation: Operation) -> dict[str, Any] | None:
@@ -378,6 +396,7 @@ def _template(path: str) -> str:
         bare.replace("{acme_member_account}", "{account_id}")
         .replace("{acme_connection}", "{connection_id}")
         .replace("{unknown_api_key}", "{key_id}")
+        .replace("{unknown_agreement}", "{agreement_id}")
     )
 
 

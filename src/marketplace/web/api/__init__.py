@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from marketplace.web.api import catalog, keys, organization, procurement
+from marketplace.web.api import agreements, catalog, keys, organization, procurement
 
 __all__ = ["API_PREFIX", "api_router"]
 
@@ -24,4 +24,5 @@ def api_router() -> APIRouter:
     router.include_router(organization.router)
     router.include_router(keys.router)
     router.include_router(procurement.router)
+    router.include_router(agreements.router)
     return router

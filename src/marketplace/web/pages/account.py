@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Annotated
 
@@ -10,7 +11,8 @@ from fastapi.responses import HTMLResponse
 
 from marketplace.domain.accounts import Account, Principal
 from marketplace.domain.policies import ACTIONS, MANAGED_POLICIES
-from marketplace.services import accounts
+from marketplace.domain.punchout import RequestStatus
+from marketplace.services import accounts, agreements
 from marketplace.web.deps import get_database, signed_in_user
 from marketplace.web.pages import page_router
 from marketplace.web.rendering import render
@@ -22,9 +24,21 @@ SignedIn = Annotated[Principal, Depends(signed_in_user)]
 
 @router.get("/your-software", response_class=HTMLResponse)
 def your_software(request: Request, user: SignedIn) -> HTMLResponse:
-    """The user's agreements (there are none until buying arrives)."""
-    accounts.authorize(user, ACTIONS.VIEW_SUBSCRIPTIONS)
-    return render(request, "your_software.html", {"agreements": []})
+    """The agreements of the user's account (the management account: the organization's),
+    and the requests still waiting for their procurement system."""
+    database = get_database(request)
+    found = agreements.list_agreements(
+        database.unit_of_work(), user, action=ACTIONS.VIEW_SUBSCRIPTIONS
+    )
+    waiting = [
+        r for r in agreements.list_requests(database.unit_of_work(), user) if r.status in _WAITING
+    ]
+    today = dt.datetime.now(dt.UTC).date()
+    context = {"agreements": found, "requests": waiting, "today": today}
+    return render(request, "your_software.html", context)
+
+
+_WAITING = (RequestStatus.PENDING_APPROVAL, RequestStatus.PO_RECEIVED, RequestStatus.PREAPPROVED)
 
 
 @router.get("/account", response_class=HTMLResponse)
