@@ -276,6 +276,12 @@ class FakeCatalogRepository(FakeRepository):
     def get_product(self, product_id: str) -> Product | None:
         return self._data.products.get(product_id)
 
+    def get_product_by_offer(self, offer_id: str) -> Product | None:
+        for product in self._data.products.values():
+            if any(offer.id == offer_id for offer in product.offers):
+                return product
+        return None
+
     def count_products(self) -> int:
         return len(self._data.products)
 

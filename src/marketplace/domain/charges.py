@@ -139,6 +139,8 @@ def check_choice(offer: Offer, choice: OfferChoice) -> tuple[FieldError, ...]:
         and not problems
     ):
         problems.append(FieldError("quantities", "Choose at least one unit of a dimension."))
+    if choice.usage_budget is None and offer.pricing_model is PricingModel.SAAS_SUBSCRIPTION:
+        problems.append(FieldError("usage_budget", "Enter a budget estimate for the usage."))
     if choice.usage_budget is not None:
         if not _takes_budget(offer):
             problems.append(FieldError("usage_budget", "This offer takes no budget estimate."))

@@ -20,6 +20,7 @@ __all__ = [
     "MAX_PAGE",
     "MAX_PAGE_SIZE",
     "MAX_QUERY_LENGTH",
+    "find_offer_product",
     "get_product",
     "search_products",
     "seed_catalog",
@@ -48,6 +49,22 @@ def get_product(uow: UnitOfWork, product_id: str) -> Product:
         product = uow.catalog.get_product(product_id)
     if product is None:
         raise NotFoundError(f"There is no product {product_id}.")
+    return product
+
+
+def find_offer_product(uow: UnitOfWork, part_id: str) -> Product | None:
+    """The product a punchout's ``SelectedItem`` names, or None.
+
+    Its SupplierPartID is an offer id (what our carts send back) or, from a buyer's own
+    catalog, a product id: both are looked up.
+    """
+    part_id = part_id.strip()
+    if not part_id:
+        return None
+    with uow:
+        product = uow.catalog.get_product(part_id)
+        if product is None:
+            product = uow.catalog.get_product_by_offer(part_id)
     return product
 
 

@@ -110,6 +110,10 @@ class CatalogRepository(Protocol):
 
     def get_product(self, product_id: str) -> Product | None: ...
 
+    def get_product_by_offer(self, offer_id: str) -> Product | None:
+        """The product one of whose offers has this id, or None."""
+        ...
+
     def search(self, query: SearchQuery) -> SearchPage:
         """Full text over title, descriptions, seller and categories, filtered, best first.
 

@@ -137,6 +137,14 @@ class SqlCatalogRepository:
         ]
         self._connection.execute(upsert, rows)
 
+    def get_product_by_offer(self, offer_id: str) -> Product | None:
+        product_id = self._connection.scalar(
+            select(products.c.id)
+            .join(offers, offers.c.product_pk == products.c.pk)
+            .where(offers.c.id == offer_id)
+        )
+        return None if product_id is None else self.get_product(product_id)
+
     def get_product(self, product_id: str) -> Product | None:
         row = self._connection.execute(
             select(products, sellers.c.name.label("seller_name"))

@@ -141,3 +141,17 @@ def test_summaries_show_the_default_offer_and_its_lowest_price(database: Databas
     assert summary.pricing_model is PricingModel.FLEXIBLE_PAYMENT
     assert summary.starting_price == Decimal("99999999999.99")
     assert summary.currency == "USD"
+
+
+def test_a_product_is_found_by_any_of_its_offers(database: Database) -> None:
+    with database.unit_of_work() as uow:
+        uow.catalog.add_products([build.product("prod-1"), build.product("prod-2")])
+        uow.commit()
+
+    with database.unit_of_work() as uow:
+        found = uow.catalog.get_product_by_offer("offer-prod-2")
+        missing = uow.catalog.get_product_by_offer("offer-nope")
+
+    assert found is not None
+    assert found.id == "prod-2"
+    assert missing is None
