@@ -17,7 +17,7 @@ from marketplace.web import cxml_endpoints
 from marketplace.web.api import api_router
 from marketplace.web.deps import Database
 from marketplace.web.errors import install_error_handlers
-from marketplace.web.pages import account, auth, catalog, procurement
+from marketplace.web.pages import account, auth, catalog, procurement, punchout
 from marketplace.web.rendering import make_templates
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -69,7 +69,13 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for router in (catalog.router, auth.router, account.router, procurement.router):
+    for router in (
+        catalog.router,
+        auth.router,
+        account.router,
+        procurement.router,
+        punchout.router,
+    ):
         app.include_router(router)
     app.include_router(api_router())
     app.include_router(cxml_endpoints.router)

@@ -6,10 +6,26 @@ field equals the cookie's token (compared in constant time) and the cookie's sig
 ours, so another site can neither read the token nor plant a cookie of its own making. The
 token is replaced whenever the user signs in or out. The JSON API needs none of this: it
 authenticates with a Bearer header, which browsers never add by themselves.
+
+**Punchout pages** live in a frame of the buyer's site, where the cookie may never arrive
+(third-party cookies blocked). Their forms carry the signed session id (``ps``, see
+:mod:`marketplace.web.sessions`) and, as ``csrf_token``, ``HMAC-SHA256(secret key,
+"marketplace.punchout-csrf" | session id)``. A form is accepted when its ``ps`` is validly
+signed and its token equals that HMAC of the session id ``ps`` names. Why this is safe:
+
+- there is no ambient credential to forge with: a punchout form authenticates by the ``ps``
+  in its body, which a browser never adds by itself, so another site can only post a form
+  if it already knows a live ``ps``;
+- the token is still required on top of ``ps``: ``ps`` travels in URLs (history, server
+  logs), the token only in form bodies, so a ``ps`` read from a URL does not make a form;
+- neither can be made without the secret key, and the token binds to one session (a token
+  of one session does not pass with another's ``ps``). The session must also still be
+  open: the use cases refuse a returned, cancelled or expired session whatever the token.
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
 from typing import Annotated
@@ -20,7 +36,7 @@ from starlette.responses import Response
 
 from marketplace.config import Settings
 from marketplace.domain.errors import AccessDeniedError
-from marketplace.web.sessions import cookie_options
+from marketplace.web.sessions import PUNCHOUT_PARAM, cookie_options, punchout_session_id
 
 __all__ = [
     "CSRF_COOKIE",
@@ -29,12 +45,14 @@ __all__ = [
     "csrf_protect",
     "csrf_token",
     "persist_csrf_token",
+    "punchout_csrf_token",
     "rotate_csrf_token",
 ]
 
 CSRF_COOKIE = "mk_csrf"
 CSRF_FIELD = "csrf_token"
 _SALT = "marketplace.csrf"
+_PUNCHOUT_CONTEXT = b"marketplace.punchout-csrf\x00"
 
 
 class CsrfError(AccessDeniedError):
@@ -69,9 +87,21 @@ def _cookie_token(request: Request) -> str | None:
     return token if isinstance(token, str) and token else None
 
 
+def punchout_csrf_token(settings: Settings, session_id: str) -> str:
+    """The token of the forms of punchout session ``session_id`` (see the module)."""
+    key = settings.secret_key.reveal().encode("utf-8")
+    message = _PUNCHOUT_CONTEXT + session_id.encode("utf-8")
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
 def csrf_token(request: Request) -> str:
-    """The token for forms on this response, creating one when the browser has none."""
+    """The token for forms on this response: in a punchout, the session's (no cookie);
+    otherwise the cookie's, creating one when the browser has none."""
     token: str | None = getattr(request.state, "csrf_token", None)
+    punchout = getattr(request.state, "punchout", None)
+    if token is None and punchout is not None:
+        token = punchout_csrf_token(_settings(request), punchout.id)
+        request.state.csrf_token = token
     if token is None:
         token = _cookie_token(request)
         if token is None:
@@ -96,8 +126,24 @@ def persist_csrf_token(request: Request, response: Response) -> None:
         response.set_cookie(CSRF_COOKIE, value, **cookie_options(settings))
 
 
-def csrf_protect(request: Request, submitted: Annotated[str, Form(alias=CSRF_FIELD)] = "") -> None:
-    """Dependency of every page POST: refuse the form unless its token matches the cookie."""
-    expected = _cookie_token(request)
-    if not expected or not hmac.compare_digest(submitted.encode(), expected.encode()):
-        raise CsrfError()
+def csrf_protect(
+    request: Request,
+    submitted: Annotated[str, Form(alias=CSRF_FIELD)] = "",
+    punchout: Annotated[str, Form(alias=PUNCHOUT_PARAM)] = "",
+) -> None:
+    """Dependency of every page POST: refuse the form unless its token matches the cookie's,
+    or (punchout forms) the token of the session its ``ps`` field names."""
+    if _matches(submitted, _cookie_token(request)):
+        return
+    session_id = punchout_session_id(_settings(request), punchout)
+    if session_id is not None and _matches(
+        submitted, punchout_csrf_token(_settings(request), session_id)
+    ):
+        return
+    raise CsrfError()
+
+
+def _matches(submitted: str, expected: str | None) -> bool:
+    return bool(expected) and hmac.compare_digest(
+        submitted.encode("utf-8"), (expected or "").encode("utf-8")
+    )

@@ -1,19 +1,40 @@
-"""Catalog pages: the home page, search results with filters, and the product page."""
+"""Catalog pages: the home page, search results with filters, and the product page.
+
+The product page has three shapes of its "Request approval" part:
+
+- in a punchout (``request.state.punchout``): the offer configuration form whose primary
+  button is **Request approval** (it posts to ``/punchout/request-approval``); in an
+  ``edit`` punchout ``?request_id=`` changes that line of the cart; ``inspect`` shows no
+  form at all (nothing can change);
+- outside one, for a user whose organization has a procurement configuration: a
+  **Request approval** button that sends them to start from their procurement system
+  (``/products/{id}/request-approval``, see :mod:`marketplace.services.punchout_redirect`);
+- otherwise nothing (buying directly is another feature).
+"""
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
-from marketplace.domain.catalog import DeliveryMethod, PricingModel, SearchPage, SearchQuery
-from marketplace.domain.errors import FieldError, ValidationError
-from marketplace.services import catalog
+from marketplace.domain.accounts import Principal
+from marketplace.domain.catalog import (
+    DeliveryMethod,
+    PricingModel,
+    Product,
+    SearchPage,
+    SearchQuery,
+)
+from marketplace.domain.errors import FieldError, NotFoundError, ValidationError
+from marketplace.domain.punchout import PunchoutSession
+from marketplace.services import catalog, punchout, punchout_redirect
 from marketplace.web.deps import get_database
+from marketplace.web.offer_form import OfferForm, build_form, choice_values, find_offer
 from marketplace.web.pages import page_router
 from marketplace.web.rendering import render
 
@@ -76,12 +97,72 @@ def search(
 
 
 @router.get("/products/{product_id}", response_class=HTMLResponse)
-def product(request: Request, product_id: str) -> HTMLResponse:
-    """A product: what it is, who sells it, and every offer with its prices."""
+def product(
+    request: Request, product_id: str, offer: str = "", request_id: str = ""
+) -> HTMLResponse:
+    """A product: what it is, who sells it, every offer with its prices, and how to ask
+    for it (see the module). ``offer`` picks the offer to configure in a punchout."""
     found = catalog.get_product(get_database(request).unit_of_work(), product_id)
-    paragraphs = [p.strip() for p in found.long_description.split("\n\n") if p.strip()]
-    context = {"product": found, "paragraphs": paragraphs}
-    return render(request, "product.html", context)
+    return product_page(request, found, offer_id=offer or None, request_id=request_id or None)
+
+
+def product_page(
+    request: Request,
+    product: Product,
+    *,
+    offer_id: str | None = None,
+    values: Mapping[str, str] | None = None,
+    errors: Sequence[FieldError] = (),
+    request_id: str | None = None,
+    message: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """Render the product page; ``values``/``errors`` re-show a submitted configuration,
+    ``message`` is an alert (why a request could not be made)."""
+    session: PunchoutSession | None = getattr(request.state, "punchout", None)
+    principal: Principal | None = getattr(request.state, "principal", None)
+    form: OfferForm | None = None
+    direct = False
+    if session is not None and principal is not None and not session.read_only:
+        form = _offer_form(
+            request, session, principal, product, offer_id, values, errors, request_id
+        )
+    elif session is None and principal is not None:
+        uow = get_database(request).unit_of_work()
+        direct = punchout_redirect.direct_request_offered(uow, principal)
+    paragraphs = [p.strip() for p in product.long_description.split("\n\n") if p.strip()]
+    context = {
+        "product": product,
+        "paragraphs": paragraphs,
+        "form": form,
+        "direct_request": direct,
+        "message": message,
+        "error_summary": list(errors),
+    }
+    return render(request, "product.html", context, status_code=status_code)
+
+
+def _offer_form(
+    request: Request,
+    session: PunchoutSession,
+    principal: Principal,
+    product: Product,
+    offer_id: str | None,
+    values: Mapping[str, str] | None,
+    errors: Sequence[FieldError],
+    request_id: str | None,
+) -> OfferForm:
+    """The configuration form: a submitted one again, the line of an edit, or the default."""
+    if request_id is not None and values is None:
+        uow = get_database(request).unit_of_work()
+        requests = punchout.session_requests(uow, principal, session)
+        editing = next((r for r in requests if r.id == request_id), None)
+        if editing is None or editing.product_id != product.id:
+            raise NotFoundError("That line is not part of the cart being changed.")
+        offer = find_offer(product, editing.offer_id)
+        return build_form(offer, choice_values(offer, editing.choice), request_id=request_id)
+    offer = find_offer(product, offer_id)
+    return build_form(offer, values, errors=errors, request_id=request_id)
 
 
 def _search_query(
