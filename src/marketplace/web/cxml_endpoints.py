@@ -16,6 +16,13 @@ Every answer is a cXML document (``text/xml; charset=utf-8``), errors included: 
   450 not a setup request or ``operation="source"``, 401/403 credentials or a disabled
   connection, 400 a bad ``start_url``, 412 no BrowserFormPost URL for create/edit.
 
+- ``POST /cxml/orders``: an authenticated ``OrderRequest`` (the purchase order) is answered
+  with a ``Response/Status`` in the request's version once everything it stands for is
+  committed: 200 (agreements created, changed or cancelled; a test order recorded), 400 / 409 /
+  417 with what did not match (see :mod:`marketplace.services.orders`; Coupa does not retry
+  4xx), 500 only for a failure of ours (Coupa retries it). The same payloadID again gets the
+  first answer.
+
 Anything but a POST gets a cXML 405 (cXML travels by POST only; a redirect that turned the
 POST into a GET is the usual cause).
 """
@@ -26,11 +33,12 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 import cxml
-from cxml.models.envelope import Document
+from cxml.models.envelope import Document, Status
+from cxml.models.order import OrderRequest
 from cxml.models.profile import ProfileRequest, ProfileResponse, Transaction
 from cxml.models.punchout import PunchOutSetupRequest, PunchOutSetupResponse
 from marketplace.domain.procurement import url_problem
-from marketplace.services import punchout
+from marketplace.services import orders, punchout
 from marketplace.services.procurement import CXML_PATHS
 from marketplace.web.cxml_support import (
     answer,
@@ -85,6 +93,18 @@ def punchout_other_methods(request: Request) -> Response:
     return _post_only(request, "PunchOutSetupRequest")
 
 
+@router.post(CXML_PATHS["order"])
+async def order(request: Request) -> Response:
+    """Answer an OrderRequest (a purchase order, its change or its cancellation)."""
+    return await answer(request, _order_response)
+
+
+@router.api_route(CXML_PATHS["order"], methods=_OTHER_METHODS)
+def order_other_methods(request: Request) -> Response:
+    """Anything but a POST: a cXML status saying what to send."""
+    return _post_only(request, "OrderRequest")
+
+
 def _post_only(request: Request, request_name: str) -> Response:
     response = status_answer(get_settings(request), 405, f"Post a cXML {request_name} to this URL.")
     response.headers["Allow"] = "POST"
@@ -116,6 +136,19 @@ def _punchout_setup_response(request: Request, document: Document) -> Document:
     )
     start_page = settings.base_url + START_PAGE_PATH + started.start_token
     return reply(settings, PunchOutSetupResponse(start_page), version=document.version)
+
+
+def _order_response(request: Request, document: Document) -> Document:
+    settings = get_settings(request)
+    expect(settings, document, OrderRequest)
+    caller = authenticate(request, document)
+    answered = orders.receive_order(get_database(request).unit_of_work(), caller, document)
+    return reply(
+        settings,
+        None,
+        version=document.version,
+        status=Status.of(answered.status_code, answered.text),
+    )
 
 
 def _start_url(request: Request) -> str | None:
