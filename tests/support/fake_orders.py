@@ -8,9 +8,10 @@ they keep their rows in its ``FakeStore`` and behave like ``marketplace.storage.
   request and (when set) connection. ``update`` replaces the stored agreement
   (``NotFoundError`` for an unknown id, the same constraints checked).
   ``list_for_organization`` is newest first (``created_at``, then ``id``, both descending),
-  at most ``limit`` (none for ``limit <= 0``). ``find_annual_pending`` finds an *active*
-  agreement on the offer with ``annual_pending`` set (a cancelled one waits for nothing),
-  the oldest when there are several.
+  at most ``limit`` (none for ``limit <= 0``); ``list_page`` gives every organization's,
+  by ``id``, strictly after ``after_id`` (from the first for None), at most ``limit``.
+  ``find_annual_pending`` finds an *active* agreement on the offer with ``annual_pending``
+  set (a cancelled one waits for nothing), the oldest when there are several.
 - Orders: ``claim_payload`` records a receipt and returns True once per payloadID (False
   after; one fake transaction at a time, so nothing waits); its connection must exist.
   ``complete_receipt`` stores the answer (``NotFoundError`` when the payloadID was never
@@ -80,6 +81,15 @@ class FakeAgreementRepository(FakeRepository):
             if a.organization_id == organization_id and user_id in (None, a.user_id)
         ]
         found.sort(key=lambda a: (a.created_at, a.id), reverse=True)
+        return tuple(found[:limit])
+
+    def list_page(self, *, after_id: str | None, limit: int) -> Sequence[Agreement]:
+        if limit <= 0:
+            return ()
+        found = sorted(
+            (a for a in self._data.agreements.values() if after_id is None or a.id > after_id),
+            key=lambda a: a.id,
+        )
         return tuple(found[:limit])
 
     def find_annual_pending(self, organization_id: str, offer_id: str) -> Agreement | None:

@@ -24,8 +24,9 @@ passes there:
   already stored or repeated, and ``ValidationError`` for a product without offers, in
   both cases adding nothing.
 - Procurement, the audit log and punchout live in ``fake_procurement``; agreements, purchase
-  orders (and their receipts) and the outbox in ``fake_orders`` (their docstrings give the
-  rules); they keep their rows in the same :class:`FakeStore`.
+  orders (and their receipts) and the outbox in ``fake_orders``; invoices, usage records and
+  seller keys in ``fake_billing`` (their docstrings give the rules); they keep their rows in
+  the same :class:`FakeStore`.
 - Catalog search (:meth:`FakeCatalogRepository.search`), simpler than full text but with the
   same filters, facets, order rules and summaries:
 
@@ -64,6 +65,7 @@ from typing import Any, Self, TypeVar, cast
 from marketplace.domain.accounts import Account, ApiKey, Organization, User
 from marketplace.domain.agreements import Agreement
 from marketplace.domain.audit import AuditEvent
+from marketplace.domain.billing import Invoice, SellerKey, UsageRecord
 from marketplace.domain.catalog import (
     SEARCH_COUNT_LIMIT,
     DeliveryMethod,
@@ -89,6 +91,7 @@ from marketplace.services.ports import (
     AgreementRepository,
     ApiKeyRepository,
     AuditRepository,
+    BillingRepository,
     CatalogRepository,
     OrderRepository,
     OrganizationRepository,
@@ -144,6 +147,10 @@ class FakeStore:
     receipts: dict[str, Receipt] = field(default_factory=dict)  # by payload id
     outbox_messages: dict[str, OutboxMessage] = field(default_factory=dict)
     delivery_attempts: dict[str, DeliveryAttempt] = field(default_factory=dict)
+    invoices: dict[str, Invoice] = field(default_factory=dict)
+    # by (seller id, the seller's record id)
+    usage_records: dict[tuple[str, str], UsageRecord] = field(default_factory=dict)
+    seller_keys: dict[str, SellerKey] = field(default_factory=dict)
 
     def copy(self) -> FakeStore:
         """A copy whose tables can change without changing this one."""
@@ -419,6 +426,7 @@ class FakeUnitOfWork:
 
     def __init__(self, store: FakeStore | None = None) -> None:
         # Imported here, not at the top: these modules build on this module's helpers.
+        from fake_billing import FakeBillingRepository
         from fake_orders import (
             FakeAgreementRepository,
             FakeOrderRepository,
@@ -443,6 +451,7 @@ class FakeUnitOfWork:
         self.agreements: AgreementRepository = FakeAgreementRepository(self)
         self.orders: OrderRepository = FakeOrderRepository(self)
         self.outbox: OutboxRepository = FakeOutboxRepository(self)
+        self.billing: BillingRepository = FakeBillingRepository(self)
         self.transactions = 0  # how many times it was entered
         self.commits = 0
         self.commit_error: BaseException | None = None  # raised (once) by the next commit

@@ -16,6 +16,7 @@ from typing import Protocol, Self
 from marketplace.domain.accounts import Account, ApiKey, Organization, User
 from marketplace.domain.agreements import Agreement
 from marketplace.domain.audit import AuditEvent
+from marketplace.domain.billing import Invoice, SellerKey, UsageRecord
 from marketplace.domain.catalog import Product, SearchPage, SearchQuery, Seller
 from marketplace.domain.orders import PurchaseOrder, Receipt
 from marketplace.domain.outbox import (
@@ -37,6 +38,7 @@ __all__ = [
     "AgreementRepository",
     "ApiKeyRepository",
     "AuditRepository",
+    "BillingRepository",
     "CatalogRepository",
     "Clock",
     "MessageSender",
@@ -239,10 +241,56 @@ class AgreementRepository(Protocol):
         """The organization's agreements (only ``user_id``'s when given), newest first."""
         ...
 
+    def list_page(self, *, after_id: str | None, limit: int) -> Sequence[Agreement]:
+        """Up to ``limit`` agreements of every organization, by id, after ``after_id``
+        (billing runs walk all agreements a page at a time)."""
+        ...
+
     def find_annual_pending(self, organization_id: str, offer_id: str) -> Agreement | None:
         """The organization's server annual agreement on ``offer_id`` still waiting for its
         second approval (``annual_pending``), if any."""
         ...
+
+
+class BillingRepository(Protocol):
+    """Invoices (credit memos included), metered usage, and sellers' metering keys."""
+
+    def add_invoice(self, invoice: Invoice) -> bool:
+        """Store an invoice; False, storing nothing, when its agreement already has an invoice
+        with its billing key (a billing run that meets its own work skips it). A taken
+        invoice number is ``ConflictError`` (draw another)."""
+        ...
+
+    def get_invoice(self, invoice_id: str) -> Invoice | None: ...
+
+    def invoices_for_agreements(self, agreement_ids: Sequence[str]) -> dict[str, list[Invoice]]:
+        """Every invoice of each agreement (agreements without any are left out)."""
+        ...
+
+    def list_invoices(
+        self,
+        organization_id: str | None,
+        *,
+        account_id: str | None = None,
+        limit: int = 100,
+    ) -> Sequence[Invoice]:
+        """Invoices (of one organization, or all when None; of one account when given),
+        newest first (invoice date, then creation)."""
+        ...
+
+    def add_usage(self, record: UsageRecord, seller_id: str) -> bool:
+        """Store a usage record; False when the seller already reported this record id."""
+        ...
+
+    def usage_for_agreements(
+        self, agreement_ids: Sequence[str], *, before: dt.datetime
+    ) -> dict[str, list[UsageRecord]]:
+        """The usage records of each agreement that occurred before ``before``."""
+        ...
+
+    def add_seller_key(self, key: SellerKey) -> None: ...
+
+    def get_seller_key(self, prefix: str) -> SellerKey | None: ...
 
 
 class OrderRepository(Protocol):
@@ -375,6 +423,7 @@ class UnitOfWork(Protocol):
     agreements: AgreementRepository
     orders: OrderRepository
     outbox: OutboxRepository
+    billing: BillingRepository
 
     def __enter__(self) -> Self: ...
 

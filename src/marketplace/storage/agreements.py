@@ -76,6 +76,18 @@ class SqlAgreementRepository:
         statement = statement.order_by(agreements.c.created_at.desc(), agreements.c.id.desc())
         return tuple(_agreement(row) for row in self._connection.execute(statement.limit(limit)))
 
+    def list_page(self, *, after_id: str | None, limit: int) -> Sequence[Agreement]:
+        """Up to ``limit`` agreements of every organization, by ``id`` (the primary key's
+        order), strictly after ``after_id`` (from the first for None): billing walks them
+        all a page at a time, each page found through the primary key."""
+        if limit <= 0:
+            return ()
+        statement = select(agreements)
+        if after_id is not None:
+            statement = statement.where(agreements.c.id > after_id)
+        statement = statement.order_by(agreements.c.id).limit(limit)
+        return tuple(_agreement(row) for row in self._connection.execute(statement))
+
     def find_annual_pending(self, organization_id: str, offer_id: str) -> Agreement | None:
         """The organization's active agreement on ``offer_id`` waiting for its second
         approval (a cancelled one waits for nothing); the oldest when there are several."""

@@ -12,6 +12,10 @@ an audit event's request parameters and changes, a punchout session's extrinsics
 ids, and a subscription request's choice, charges and lines (``punchout_records`` gives
 their shapes), an agreement's choice, charges and purchase order line numbers, and a
 purchase order's lines and agreement ids (``order_records``).
+
+The billing tables (invoices, usage records, seller keys) are in ``billing_tables``, on this
+same ``metadata``: it is imported at the end of this module, so ``metadata`` always holds
+every table.
 """
 
 from __future__ import annotations
@@ -596,3 +600,6 @@ delivery_attempts = Table(
     Column("response_excerpt", Text(), nullable=False),
     Index(None, "message_id", "attempted_at"),
 )
+
+# Last, once ``metadata`` and the types exist: the billing tables join ``metadata`` (above).
+from marketplace.storage import billing_tables as _billing_tables  # noqa: E402, F401

@@ -12,6 +12,7 @@ from marketplace.services.ports import (
     AgreementRepository,
     ApiKeyRepository,
     AuditRepository,
+    BillingRepository,
     CatalogRepository,
     OrderRepository,
     OrganizationRepository,
@@ -21,6 +22,7 @@ from marketplace.services.ports import (
     UserRepository,
 )
 from marketplace.storage.agreements import SqlAgreementRepository
+from marketplace.storage.billing import SqlBillingRepository
 from marketplace.storage.catalog import SqlCatalogRepository
 from marketplace.storage.orders import SqlOrderRepository
 from marketplace.storage.outbox import SqlOutboxRepository
@@ -55,6 +57,7 @@ class SqlUnitOfWork:
     agreements: AgreementRepository
     orders: OrderRepository
     outbox: OutboxRepository
+    billing: BillingRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -76,6 +79,7 @@ class SqlUnitOfWork:
         self.agreements = SqlAgreementRepository(connection)
         self.orders = SqlOrderRepository(connection)
         self.outbox = SqlOutboxRepository(connection)
+        self.billing = SqlBillingRepository(connection)
         return self
 
     def __exit__(

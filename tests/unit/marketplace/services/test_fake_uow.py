@@ -19,6 +19,7 @@ from fake_uow import FakeIntegrityError, FakeStore, FakeUnitOfWork, FakeUnitOfWo
 from marketplace.domain.accounts import Account, AccountKind, ApiKey, Organization, User
 from marketplace.domain.agreements import Agreement, AgreementStatus, PaymentModel
 from marketplace.domain.audit import AuditEvent, FieldChange
+from marketplace.domain.billing import Invoice, InvoiceKind, InvoiceLine, SellerKey, UsageRecord
 from marketplace.domain.catalog import (
     DeliveryMethod,
     Dimension,
@@ -1318,3 +1319,286 @@ def test_messages_are_listed_newest_first_and_filtered() -> None:
         assert ids(None, kind=MessageKind.EMAIL, status=DeliveryStatus.FAILED) == ["msg-c"]
         assert ids(None, limit=2) == ["msg-x", "msg-d"]
         assert ids(None, limit=0) == []
+
+
+# --- billing ---------------------------------------------------------------------------------
+
+INVOICE_LINE = InvoiceLine(
+    number=1, description="Log Analytics - Contract: 12-month contract",
+    quantity=Decimal("1"), unit_price=Decimal("1234.56"), amount=Decimal("1234.56"),
+    supplier_part_id="offer-1", purchase_order_line=2,
+)  # fmt: skip
+INVOICE = Invoice(
+    id="inv-1", number="INV-202405-0001", organization_id="o-1", account_id=ACCOUNT.id,
+    agreement_id="agmt-1", billing_key="upfront", kind=InvoiceKind.UPFRONT,
+    invoice_date=dt.date(2024, 5, 1), period_start=dt.date(2024, 5, 1),
+    period_end=dt.date(2025, 5, 1), currency="USD", lines=(INVOICE_LINE,),
+    subtotal=Decimal("1234.56"), tax_rate=Decimal("0.2"), tax=Decimal("246.91"),
+    total=Decimal("1481.47"), product_id="prod-1", product_title="Log Analytics",
+    created_at=NOW,
+)  # fmt: skip
+RECORD = UsageRecord(
+    id="rec-1", agreement_id="agmt-1", dimension="requests", quantity=Decimal("0.000001"),
+    occurred_at=NOW, reported_at=NOW,
+)  # fmt: skip
+SELLER_KEY = SellerKey(
+    id="sk-1", seller_id="seller-1", prefix="abcdefgh", key_hash="f" * 64, created_at=NOW
+)
+
+
+def with_agreements(*ids: str) -> FakeUnitOfWorkFactory:
+    """``agmt-1`` (request ``sr-1``), one more agreement of ``o-1`` per id, ``agmt-x`` of
+    ``o-2``, and the sellers."""
+    more = [dataclasses.replace(REQUEST, id=f"sr-{i}") for i in (*ids, "x")]
+    factory = with_request(*more)
+    with factory() as uow:
+        uow.catalog.add_sellers([SELLER, OTHER_SELLER])
+        uow.agreements.add(AGREEMENT)
+        for each in ids:
+            uow.agreements.add(dataclasses.replace(AGREEMENT, id=each, request_id=f"sr-{each}"))
+        uow.agreements.add(
+            dataclasses.replace(AGREEMENT, id="agmt-x", organization_id="o-2", request_id="sr-x")
+        )
+        uow.commit()
+    return factory
+
+
+def test_agreements_are_paged_by_id_across_organizations() -> None:
+    factory = with_agreements("agmt-3", "agmt-2", "agmt-0")
+
+    with factory() as uow:
+
+        def ids(after_id: str | None, limit: int) -> list[str]:
+            return [a.id for a in uow.agreements.list_page(after_id=after_id, limit=limit)]
+
+        assert ids(None, 2) == ["agmt-0", "agmt-1"]
+        assert ids("agmt-1", 2) == ["agmt-2", "agmt-3"]
+        assert ids("agmt-3", 2) == ["agmt-x"]
+        assert ids("agmt-x", 2) == []
+        assert ids("agmt-10", 10) == ["agmt-2", "agmt-3", "agmt-x"]  # strictly after, by id
+        assert ids(None, 0) == []
+
+
+def test_an_invoice_comes_back_as_storage_gives_it_back() -> None:
+    factory = with_agreements()
+    full = dataclasses.replace(
+        INVOICE,
+        kind=InvoiceKind.CREDIT_MEMO,
+        billing_key="credit:inv-0",
+        lines=cast(Any, [INVOICE_LINE, dataclasses.replace(INVOICE_LINE, number=2)]),
+        created_at=NOW.astimezone(PLUS_TWO),
+        purchase_order_number="PO-1",
+        original_invoice_id="inv-0",
+        connection_id="pc-1",
+        cxml=True,
+        message_id="msg-1",
+    )
+
+    with factory() as uow:
+        assert uow.billing.add_invoice(full) is True
+        uow.commit()
+    with factory() as uow:
+        found = uow.billing.get_invoice("inv-1")
+        assert uow.billing.get_invoice("inv-9") is None
+
+    assert found == dataclasses.replace(
+        full, lines=(INVOICE_LINE, dataclasses.replace(INVOICE_LINE, number=2))
+    )
+    assert found is not None
+    assert type(found.lines) is tuple
+    assert found.created_at.tzinfo is dt.UTC
+    assert str(found.lines[0].unit_price) == "1234.56"
+
+
+def test_an_invoice_is_made_once_per_agreement_and_billing_key() -> None:
+    factory = with_agreements("agmt-2")
+    with factory() as uow:
+        assert uow.billing.add_invoice(INVOICE) is True
+        again = dataclasses.replace(INVOICE, id="inv-2", number="INV-202405-0002")
+        assert uow.billing.add_invoice(again) is False
+        # Even with a taken number: the billing key is checked first.
+        assert uow.billing.add_invoice(dataclasses.replace(again, number=INVOICE.number)) is False
+        other = dataclasses.replace(again, agreement_id="agmt-2")
+        assert uow.billing.add_invoice(other) is True
+        uow.commit()
+
+    assert set(factory.store.invoices) == {"inv-1", "inv-2"}
+
+
+def test_a_taken_invoice_number_is_a_conflict() -> None:
+    factory = with_agreements()
+    with factory() as uow:
+        uow.billing.add_invoice(INVOICE)
+        with pytest.raises(ConflictError):
+            uow.billing.add_invoice(
+                dataclasses.replace(INVOICE, id="inv-2", billing_key="instalment:1")
+            )
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda uow: uow.billing.add_invoice(
+            dataclasses.replace(INVOICE, number="INV-2", billing_key="usage:2024-05")
+        ),
+    ],
+    ids=["invoice-id"],
+)
+def test_billing_duplicates_are_refused(write: Write) -> None:
+    factory = with_agreements()
+    with factory() as uow:
+        uow.billing.add_invoice(INVOICE)
+        uow.commit()
+
+    with factory() as uow, pytest.raises(FakeIntegrityError):
+        write(uow)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"prefix": "other"}, {"id": "sk-2"}, {"id": "sk-2", "prefix": "other", "seller_id": "x"}],
+    ids=["taken-id", "taken-prefix", "unknown-seller"],
+)
+def test_a_seller_key_with_a_taken_id_or_prefix_or_an_unknown_seller_is_a_conflict(
+    changes: dict[str, Any],
+) -> None:
+    factory = with_agreements()
+    with factory() as uow:
+        uow.billing.add_seller_key(SELLER_KEY)
+        uow.commit()
+
+    with factory() as uow:
+        with pytest.raises(ConflictError):
+            uow.billing.add_seller_key(dataclasses.replace(SELLER_KEY, **changes))
+        uow.billing.add_seller_key(dataclasses.replace(SELLER_KEY, id="sk-3", prefix="third"))
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda uow: uow.billing.add_invoice(dataclasses.replace(INVOICE, organization_id="o-9")),
+        lambda uow: uow.billing.add_invoice(dataclasses.replace(INVOICE, agreement_id="agmt-9")),
+        lambda uow: uow.billing.add_usage(
+            dataclasses.replace(RECORD, agreement_id="agmt-9"), "seller-1"
+        ),
+    ],
+    ids=["invoice-without-organization", "invoice-without-agreement",
+         "usage-without-agreement"],
+)  # fmt: skip
+def test_billing_foreign_keys_must_exist(write: Write) -> None:
+    factory = with_agreements()
+
+    with factory() as uow, pytest.raises(FakeIntegrityError, match="foreign key"):
+        write(uow)
+
+
+def test_invoices_are_grouped_by_agreement_oldest_first() -> None:
+    factory = with_agreements("agmt-2", "agmt-3")
+
+    def invoice(invoice_id: str, agreement_id: str, day: int, minutes: int) -> Invoice:
+        return dataclasses.replace(
+            INVOICE, id=invoice_id, number=f"INV-{invoice_id}", agreement_id=agreement_id,
+            billing_key=f"key-{invoice_id}", invoice_date=dt.date(2024, 5, day),
+            created_at=NOW + dt.timedelta(minutes=minutes),
+        )  # fmt: skip
+
+    with factory() as uow:
+        for each in (
+            invoice("inv-c", "agmt-1", 2, 0), invoice("inv-a", "agmt-1", 1, 9),
+            invoice("inv-b", "agmt-1", 2, 0), invoice("inv-d", "agmt-2", 1, 0),
+        ):  # fmt: skip
+            uow.billing.add_invoice(each)
+        found = uow.billing.invoices_for_agreements(["agmt-2", "agmt-1", "agmt-3", "agmt-9"])
+        assert uow.billing.invoices_for_agreements([]) == {}
+
+    assert {k: [i.id for i in v] for k, v in found.items()} == {
+        "agmt-1": ["inv-a", "inv-b", "inv-c"],
+        "agmt-2": ["inv-d"],
+    }
+
+
+def test_invoices_are_listed_newest_first_per_organization_and_account() -> None:
+    factory = with_agreements()
+
+    def invoice(invoice_id: str, day: int, minutes: int, **changes: Any) -> Invoice:
+        return dataclasses.replace(
+            INVOICE, id=invoice_id, number=f"INV-{invoice_id}", billing_key=f"key-{invoice_id}",
+            invoice_date=dt.date(2024, 5, day), created_at=NOW + dt.timedelta(minutes=minutes),
+            **changes,
+        )  # fmt: skip
+
+    with factory() as uow:
+        for each in (
+            invoice("inv-a", 1, 9), invoice("inv-b", 2, 0), invoice("inv-c", 2, 5),
+            invoice("inv-d", 2, 5, account_id="333333333333"),
+            invoice("inv-x", 3, 0, organization_id="o-2", agreement_id="agmt-x"),
+        ):  # fmt: skip
+            uow.billing.add_invoice(each)
+
+        def ids(organization_id: str | None, **criteria: Any) -> list[str]:
+            return [i.id for i in uow.billing.list_invoices(organization_id, **criteria)]
+
+        assert ids("o-1") == ["inv-d", "inv-c", "inv-b", "inv-a"]
+        assert ids(None) == ["inv-x", "inv-d", "inv-c", "inv-b", "inv-a"]
+        assert ids("o-1", account_id=ACCOUNT.id) == ["inv-c", "inv-b", "inv-a"]
+        assert ids(None, account_id="333333333333") == ["inv-d"]
+        assert ids(None, limit=2) == ["inv-x", "inv-d"]
+        assert ids("o-1", limit=0) == []
+        assert ids("o-9") == []
+
+
+def test_a_usage_record_is_kept_once_per_seller_and_record_id() -> None:
+    factory = with_agreements()
+    naive = dataclasses.replace(RECORD, occurred_at=dt.datetime(2024, 5, 1, 3))
+
+    with factory() as uow:
+        assert uow.billing.add_usage(naive, "seller-1") is True
+        changed = dataclasses.replace(RECORD, quantity=Decimal("5"))
+        assert uow.billing.add_usage(changed, "seller-1") is False
+        assert uow.billing.add_usage(changed, "seller-2") is True  # another seller's record
+        uow.commit()
+
+    assert factory.store.usage_records[("seller-1", "rec-1")] == dataclasses.replace(
+        RECORD, occurred_at=dt.datetime(2024, 5, 1, 3, tzinfo=dt.UTC)
+    )
+    assert factory.store.usage_records[("seller-2", "rec-1")].quantity == Decimal("5")
+
+
+def test_usage_is_grouped_by_agreement_before_a_time_in_order() -> None:
+    factory = with_agreements("agmt-2", "agmt-3")
+
+    def record(record_id: str, agreement_id: str, minutes: int) -> UsageRecord:
+        occurred = NOW + dt.timedelta(minutes=minutes)
+        return dataclasses.replace(
+            RECORD, id=record_id, agreement_id=agreement_id, occurred_at=occurred
+        )
+
+    with factory() as uow:
+        for each in (
+            record("rec-c", "agmt-1", 5), record("rec-b", "agmt-1", 0),
+            record("rec-a", "agmt-1", 5), record("rec-later", "agmt-1", 10),
+            record("rec-d", "agmt-2", -60), record("rec-e", "agmt-3", 10),
+        ):  # fmt: skip
+            uow.billing.add_usage(each, "seller-1")
+        before = (NOW + dt.timedelta(minutes=10)).astimezone(PLUS_TWO)
+        found = uow.billing.usage_for_agreements(["agmt-1", "agmt-2", "agmt-3"], before=before)
+        assert uow.billing.usage_for_agreements(["agmt-9"], before=before) == {}
+
+    assert {k: [r.id for r in v] for k, v in found.items()} == {
+        "agmt-1": ["rec-b", "rec-a", "rec-c"],
+        "agmt-2": ["rec-d"],
+    }
+
+
+def test_a_seller_key_is_found_by_its_prefix() -> None:
+    factory = with_agreements()
+    revoked = dataclasses.replace(SELLER_KEY, revoked_at=dt.datetime(2024, 5, 2))
+
+    with factory() as uow:
+        uow.billing.add_seller_key(revoked)
+        found = uow.billing.get_seller_key("abcdefgh")
+        assert uow.billing.get_seller_key("abcdefgX") is None
+
+    assert found == dataclasses.replace(
+        SELLER_KEY, revoked_at=dt.datetime(2024, 5, 2, tzinfo=dt.UTC)
+    )
