@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+from collections.abc import Callable
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from urllib.parse import unquote, urlsplit
@@ -110,17 +111,26 @@ def mail_sender_for(smtp_url: str | None) -> SmtpMailSender | LogMailSender:
 
 
 class HttpDocumentSender:
-    """Posts cXML documents (``message.body``) to ``message.destination``."""
+    """Posts cXML documents (``message.body``, through ``prepare`` when given: invoices get
+    their shared secret there) to ``message.destination``."""
 
-    def __init__(self, client: httpx.Client | None = None, *, timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        client: httpx.Client | None = None,
+        *,
+        timeout: float = 30.0,
+        prepare: Callable[[OutboxMessage], str] | None = None,
+    ) -> None:
         self._client = client or httpx.Client(timeout=timeout, follow_redirects=False)
+        self._prepare = prepare
 
     def send(self, message: OutboxMessage) -> SendResult:
         """POST the document and read the receiver's cXML status."""
+        body = self._prepare(message) if self._prepare is not None else message.body
         try:
             response = self._client.post(
                 message.destination,
-                content=message.body.encode("utf-8"),
+                content=body.encode("utf-8"),
                 headers={"Content-Type": "text/xml; charset=utf-8"},
             )
         except httpx.HTTPError as exc:
