@@ -18,6 +18,8 @@ Variables (all optional):
 - ``MARKETPLACE_CXML_DTD_DIR``: the official cXML DTDs; default ``../shared/cxml-dtd``
   beside the project checkout when that folder exists.
 - ``MARKETPLACE_DEMO``: ``1``/``0``; whether ``serve`` seeds the demo data (default ``1``).
+- ``MARKETPLACE_TAX_RATE``: the tax rate put on invoices, a decimal from 0 to 1 (``0.2`` for
+  20 %); default ``0``.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 
@@ -73,6 +76,7 @@ class Settings:
     var_dir: Path
     cxml_dtd_dir: Path | None
     seed_demo: bool = True
+    tax_rate: Decimal = Decimal(0)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -98,6 +102,7 @@ class Settings:
             var_dir=var_dir,
             cxml_dtd_dir=Path(dtd_dir) if dtd_dir else default_cxml_dtd_dir(),
             seed_demo=_parse_bool("MARKETPLACE_DEMO", get("DEMO") or "1"),
+            tax_rate=_parse_tax_rate(get("TAX_RATE") or "0"),
         )
 
 
@@ -156,3 +161,14 @@ def _parse_bool(name: str, text: str) -> bool:
     if lowered in {"0", "false", "no", "off"}:
         return False
     raise SettingsError(f"{name} must be 1 or 0, not {text!r}")
+
+
+def _parse_tax_rate(text: str) -> Decimal:
+    problem = f"MARKETPLACE_TAX_RATE must be a decimal from 0 to 1 (0.2 for 20 %), not {text!r}"
+    try:
+        rate = Decimal(text)
+    except InvalidOperation:
+        raise SettingsError(problem) from None
+    if not rate.is_finite() or not 0 <= rate <= 1:
+        raise SettingsError(problem)
+    return rate

@@ -30,6 +30,7 @@ from marketplace.services.ports import SecretBox, UnitOfWork
 from marketplace.services.secret_box import FernetSecretBox
 
 __all__ = [
+    "METERING_OPERATIONS",
     "OPERATIONS",
     "PRINCIPALS",
     "Operation",
@@ -52,8 +53,8 @@ class Operation:
 
     operation_id: str
     method: str
-    # may hold {product_id}, {acme_member_account}, {acme_connection}, {unknown_api_key}
-    # and {unknown_agreement}
+    # may hold {product_id}, {acme_member_account}, {acme_connection}, {unknown_api_key},
+    # {unknown_agreement} and {unknown_invoice}
     path: str
     action: str | None  # None: any authenticated caller (the route's Require)
     targets_acme: bool = False  # the resource belongs to Acme's organization
@@ -171,10 +172,24 @@ OPERATIONS: tuple[Operation, ...] = (
         "/api/v1/subscription-requests",
         ACTIONS.VIEW_SUBSCRIPTIONS,
     ),
+    Operation("listInvoices", "GET", "/api/v1/invoices", ACTIONS.LIST_AGREEMENTS),
+    # Nobody has this invoice: callers with the permission are answered 404.
+    Operation(
+        "getInvoice",
+        "GET",
+        "/api/v1/invoices/{unknown_invoice}",
+        ACTIONS.LIST_AGREEMENTS,
+        missing=True,
+    ),
 )
+
+# Operations that take a seller's metering key, not a user's API key: outside the matrix
+# (no user policy applies to them), documented as ``x-authentication: bearer-metering-key``.
+METERING_OPERATIONS: dict[str, tuple[str, str]] = {"reportUsage": ("POST", "/api/v1/usage")}
 
 UNKNOWN_API_KEY_ID = "k-0000000000000000"
 UNKNOWN_AGREEMENT_ID = "agmt-0000000000000000"
+UNKNOWN_INVOICE_ID = "inv-0000000000000000"
 
 
 @dataclass(frozen=True)
@@ -243,6 +258,7 @@ class World:
             acme_connection=self.acme_connection,
             unknown_api_key=UNKNOWN_API_KEY_ID,
             unknown_agreement=UNKNOWN_AGREEMENT_ID,
+            unknown_invoice=UNKNOWN_INVOICE_ID,
         )
 
     def body(self, operation: Operation) -> dict[str, Any] | None:
@@ -372,19 +388,30 @@ def _assert_error_shape(response: httpx.Response, status: int) -> None:
 
 def check_openapi(client: TestClient) -> None:
     """The OpenAPI document lists exactly the matrix's operations, each with its route's action
-    (an operation whose service checks a finer rule says so in its description)."""
+    and authenticated by a user's API key (an operation whose service checks a finer rule says
+    so in its description), and the metering operations, each authenticated by a seller's
+    metering key and requiring no user action."""
     document = client.get("/api/openapi.json").json()
     listed: dict[str, tuple[str, str, str | None]] = {}
+    metered: dict[str, tuple[str, str]] = {}
     descriptions: dict[str, str] = {}
     for path, methods in document["paths"].items():
         if not path.startswith("/api/"):
             continue
         for method, spec in methods.items():
-            assert spec["x-authentication"] == "bearer-api-key", spec["operationId"]
-            listed[spec["operationId"]] = (method.upper(), path, spec.get("x-required-action"))
-            descriptions[spec["operationId"]] = spec.get("description", "")
+            operation_id = spec["operationId"]
+            if operation_id in METERING_OPERATIONS:
+                assert spec["x-authentication"] == "bearer-metering-key", operation_id
+                assert "x-required-action" not in spec, operation_id
+                assert spec["security"] == [{"MeteringKey": []}], operation_id
+                metered[operation_id] = (method.upper(), path)
+                continue
+            assert spec["x-authentication"] == "bearer-api-key", operation_id
+            listed[operation_id] = (method.upper(), path, spec.get("x-required-action"))
+            descriptions[operation_id] = spec.get("description", "")
     expected = {op.operation_id: (op.method, _template(op.path), op.action) for op in OPERATIONS}
     assert listed == expected
+    assert metered == METERING_OPERATIONS
     for op in OPERATIONS:
         if op.service_action is not None:
             assert op.service_action in descriptions[op.operation_id], op.operation_id
@@ -397,6 +424,7 @@ def _template(path: str) -> str:
         .replace("{acme_connection}", "{connection_id}")
         .replace("{unknown_api_key}", "{key_id}")
         .replace("{unknown_agreement}", "{agreement_id}")
+        .replace("{unknown_invoice}", "{invoice_id}")
     )
 
 

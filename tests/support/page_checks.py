@@ -35,6 +35,7 @@ class _Collector(HTMLParser):
         super().__init__()
         self.page = Page()
         self._in_title = False
+        self._svg_depth = 0  # a <title> inside inline SVG names a graphic, not the page
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
@@ -44,7 +45,9 @@ class _Collector(HTMLParser):
             page.ids.append(a["id"])
         if tag == "html":
             page.lang = a.get("lang")
-        elif tag == "title":
+        elif tag == "svg":
+            self._svg_depth += 1
+        elif tag == "title" and not self._svg_depth:
             self._in_title = True
         elif tag == "label" and "for" in a:
             page.labels_for.add(a["for"])
@@ -64,6 +67,8 @@ class _Collector(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == "title":
             self._in_title = False
+        elif tag == "svg":
+            self._svg_depth = max(self._svg_depth - 1, 0)
 
     def handle_data(self, data: str) -> None:
         if self._in_title:

@@ -5,8 +5,8 @@ May import: ``marketplace.services``, ``marketplace.domain``, ``marketplace.stor
 Settings come from ``MARKETPLACE_*`` variables; flags override them.
 
 One module per command group: ``serve``, ``db``, ``orgs`` (``org`` and ``account``),
-``keys`` (``key``), ``catalog`` and ``procurement``; ``errors`` turns every failure into
-one ``error: …`` line, ``output`` prints.
+``keys`` (``key``), ``catalog``, ``procurement``, ``billing`` (``billing`` and ``seller``)
+and ``worker``; ``errors`` turns every failure into one ``error: …`` line, ``output`` prints.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import os
 import click
 
 # The modules, not their commands, are bound here: ``marketplace.cli.serve`` stays the module.
-from marketplace.cli import catalog, db, keys, orgs, procurement, serve, worker
+from marketplace.cli import billing, catalog, db, keys, orgs, procurement, serve, worker
 from marketplace.cli.context import CliState
 from marketplace.cli.errors import MarketplaceGroup
 
@@ -58,6 +58,8 @@ for _command in (
     keys.key,
     catalog.catalog,
     procurement.procurement_group,
+    billing.billing,
+    billing.seller,
     worker.worker,
 ):
     main.add_command(_command)

@@ -11,7 +11,7 @@ from marketplace.config import Settings
 from marketplace.services import demo
 from marketplace.storage import migrate
 from marketplace.web.app import create_app
-from marketplace.worker.runner import Worker, senders_for
+from marketplace.worker.runner import Worker, billing_for, senders_for
 
 __all__ = ["serve"]
 
@@ -40,8 +40,8 @@ def serve(host: str | None, port: int | None, no_demo: bool, no_worker: bool) ->
     """Serve the marketplace web application.
 
     Migrates the database first, then seeds the demo buyer organization and catalog (unless
-    --no-demo) and prints how to sign in to it. A worker thread delivers the outbox (e-mail,
-    cXML invoices) unless --no-worker. Ctrl-C stops the server.
+    --no-demo) and prints how to sign in to it. A worker thread bills daily and delivers the
+    outbox (e-mail, cXML invoices) unless --no-worker. Ctrl-C stops the server.
 
     \b
     Example:
@@ -67,7 +67,11 @@ def serve(host: str | None, port: int | None, no_demo: bool, no_worker: bool) ->
         uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
         return
     with open_store(settings.database_url) as database:
-        worker = Worker(database.unit_of_work, senders_for(settings))
+        worker = Worker(
+            database.unit_of_work,
+            senders_for(settings, database.unit_of_work),
+            billing=billing_for(settings),
+        )
         worker.start_thread()
         click.echo("Worker: delivering the outbox in this process (--no-worker to leave it out).")
         try:

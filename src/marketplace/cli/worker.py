@@ -9,7 +9,7 @@ from marketplace.cli.errors import MarketplaceCommand
 from marketplace.cli.output import emit_json, note
 from marketplace.domain.outbox import AttemptOutcome
 from marketplace.services.delivery import DeliveryReport
-from marketplace.worker.runner import Worker, senders_for
+from marketplace.worker.runner import Worker, billing_for, senders_for
 
 __all__ = ["worker"]
 
@@ -19,7 +19,8 @@ __all__ = ["worker"]
 @click.option("--json", "as_json", is_flag=True, help="With --once: print one JSON object.")
 def worker(once: bool, as_json: bool) -> None:
     """Deliver the outbox: e-mail over SMTP (MARKETPLACE_SMTP_URL; unset, to the log) and
-    cXML documents over HTTP, retrying transient failures with back-off.
+    cXML documents over HTTP, retrying transient failures with back-off. Bill first, when it
+    starts and every day (UTC), as `marketplace billing run` does.
 
     `marketplace serve` runs a worker too; run more (here or on other machines sharing one
     PostgreSQL database) to deliver faster. Ctrl-C stops it after the message in hand.
@@ -30,8 +31,17 @@ def worker(once: bool, as_json: bool) -> None:
     """
     settings = state().settings()
     with open_store(state().database_url()) as database:
-        runner = Worker(database.unit_of_work, senders_for(settings))
+        runner = Worker(
+            database.unit_of_work,
+            senders_for(settings, database.unit_of_work),
+            billing=billing_for(settings),
+        )
         if once:
+            billed = runner.bill_if_due()
+            if billed is not None:
+                note(
+                    f"Billing as of today: {billed.total} new invoices, {billed.cxml_queued} cXML."
+                )
             report = runner.run_once()
             _print(report, as_json)
             return

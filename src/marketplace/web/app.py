@@ -17,7 +17,7 @@ from marketplace.web import cxml_endpoints
 from marketplace.web.api import api_router
 from marketplace.web.deps import Database
 from marketplace.web.errors import install_error_handlers
-from marketplace.web.pages import account, auth, catalog, orders, procurement, punchout
+from marketplace.web.pages import account, auth, catalog, invoices, orders, procurement, punchout
 from marketplace.web.rendering import make_templates
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -75,6 +75,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
         account.router,
         procurement.router,
         orders.router,
+        invoices.router,
         punchout.router,
     ):
         app.include_router(router)

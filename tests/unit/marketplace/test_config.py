@@ -1,4 +1,5 @@
 import stat
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ def test_settings_default_to_the_embedded_database_and_loopback(
     assert settings.base_url == "http://127.0.0.1:8000"
     assert settings.smtp_url is None
     assert settings.seed_demo is True
+    assert settings.tax_rate == Decimal(0)
 
 
 def test_settings_read_marketplace_variables(tmp_path: Path) -> None:
@@ -39,6 +41,7 @@ def test_settings_read_marketplace_variables(tmp_path: Path) -> None:
             SECRET_KEY="s3cret-value",
             CXML_DTD_DIR="/opt/dtd",
             DEMO="0",
+            TAX_RATE="0.2",
         )
     )
 
@@ -49,6 +52,7 @@ def test_settings_read_marketplace_variables(tmp_path: Path) -> None:
     assert settings.secret_key.reveal() == "s3cret-value"
     assert settings.cxml_dtd_dir == Path("/opt/dtd")
     assert settings.seed_demo is False
+    assert settings.tax_rate == Decimal("0.2")
 
 
 def test_default_base_url_follows_host_and_port(tmp_path: Path) -> None:
@@ -62,6 +66,19 @@ def test_settings_are_frozen(tmp_path: Path) -> None:
 
     with pytest.raises(AttributeError):
         settings.port = 1  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("rate", ["0", "0.075", "1", " 0.2 "])
+def test_tax_rate_is_a_decimal_from_0_to_1(tmp_path: Path, rate: str) -> None:
+    settings = Settings.from_env(env_for(tmp_path, TAX_RATE=rate))
+
+    assert settings.tax_rate == Decimal(rate.strip())
+
+
+@pytest.mark.parametrize("rate", ["20%", "twenty", "1.5", "-0.1", "NaN", "Infinity"])
+def test_unusable_tax_rate_is_a_clear_settings_error(tmp_path: Path, rate: str) -> None:
+    with pytest.raises(SettingsError, match=r"MARKETPLACE_TAX_RATE must be a decimal from 0 to 1"):
+        Settings.from_env(env_for(tmp_path, TAX_RATE=rate))
 
 
 @pytest.mark.parametrize("port", ["http", "0", "70000"])

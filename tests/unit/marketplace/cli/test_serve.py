@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -7,6 +8,7 @@ from cli_support import FakeStorage, Invoke
 
 from marketplace.config import Settings
 from marketplace.services.demo import DemoInfo
+from marketplace.worker.runner import DailyBilling
 
 DEMO = DemoInfo(
     organization_id="o-demo000001",
@@ -51,8 +53,10 @@ class FakeWorker:
 
     def __init__(self, storage: FakeStorage) -> None:
         self.storage = storage
+        self.billing: DailyBilling | None = None
 
-    def __call__(self, units: Any, senders: Any) -> FakeWorker:
+    def __call__(self, units: Any, senders: Any, *, billing: DailyBilling | None) -> FakeWorker:
+        self.billing = billing
         return self
 
     def start_thread(self) -> None:
@@ -63,12 +67,17 @@ class FakeWorker:
 
 
 @pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch, storage: FakeStorage) -> Server:
+def worker(storage: FakeStorage) -> FakeWorker:
+    return FakeWorker(storage)
+
+
+@pytest.fixture
+def server(monkeypatch: pytest.MonkeyPatch, storage: FakeStorage, worker: FakeWorker) -> Server:
     fake = Server(storage)
     monkeypatch.setattr("marketplace.services.demo.seed_demo", fake.seed_demo)
     monkeypatch.setattr("marketplace.cli.serve.create_app", fake.create_app)
     monkeypatch.setattr("marketplace.cli.serve.uvicorn.run", fake.uvicorn_run)
-    monkeypatch.setattr("marketplace.cli.serve.Worker", FakeWorker(storage))
+    monkeypatch.setattr("marketplace.cli.serve.Worker", worker)
     return fake
 
 
@@ -88,6 +97,17 @@ def test_serve_migrates_then_seeds_the_demo_then_serves(
         "worker.stop",
     ]
     assert server.run == {"app": "the app", "host": "127.0.0.1", "port": 8000}
+
+
+def test_serve_bills_daily_with_the_base_url_host_and_the_tax_rate(
+    invoke: Invoke, server: Server, worker: FakeWorker
+) -> None:
+    env = {"MARKETPLACE_BASE_URL": "https://market.example.com", "MARKETPLACE_TAX_RATE": "0.2"}
+
+    result = invoke("serve", env=env)
+
+    assert result.exit_code == 0, result.output
+    assert worker.billing == DailyBilling(host="market.example.com", tax_rate=Decimal("0.2"))
 
 
 def test_serve_no_worker_leaves_delivery_to_marketplace_worker(
