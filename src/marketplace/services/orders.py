@@ -44,6 +44,7 @@ from marketplace.domain.agreements import (
     payment_model_for,
 )
 from marketplace.domain.catalog import PricingModel
+from marketplace.domain.errors import ConflictError
 from marketplace.domain.orders import (
     OrderKind,
     OrderLine,
@@ -83,11 +84,35 @@ def receive_order(
     uow: UnitOfWork, caller: CxmlCaller, document: Document, *, clock: Clock = utcnow
 ) -> OrderAnswer:
     """Answer one OrderRequest (see the module docstring); errors other than rejections
-    (the database, a bug) propagate, roll everything back, and deserve a 500 (retried)."""
+    (the database, a bug) propagate, roll everything back, and deserve a 500 (retried).
+
+    Two copies of one order under different payloadIDs may both find no earlier order and
+    race to store it; the loser's insert breaks a unique constraint (``ConflictError``) once
+    the winner commits. Its work is rolled back and it answers afresh, in a new transaction
+    that sees the winner's order ("already received") — never a 4xx for an accepted order.
+    """
     order = document.payload
     if not isinstance(order, OrderRequest):
         raise TypeError("receive_order takes OrderRequest documents")
-    now = clock()
+    for attempt in range(_RACE_RETRIES):
+        try:
+            return _receive_once(uow, caller, document, order, clock())
+        except ConflictError:
+            if attempt == _RACE_RETRIES - 1:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+_RACE_RETRIES = 3
+
+
+def _receive_once(
+    uow: UnitOfWork,
+    caller: CxmlCaller,
+    document: Document,
+    order: OrderRequest,
+    now: dt.datetime,
+) -> OrderAnswer:
     test = caller.test or document.is_test
     with uow:
         if not uow.orders.claim_payload(document.payload_id, caller.connection.id, now):
@@ -373,6 +398,12 @@ def _update_order(
                 updated_at=now,
             )
             uow.agreements.update(agreement)
+            if request.status is not RequestStatus.AGREEMENT_CREATED:  # an edit reopened it
+                uow.punchout.update_request(
+                    dataclasses.replace(
+                        request, status=RequestStatus.AGREEMENT_CREATED, updated_at=now
+                    )
+                )
         kept.append(agreement.id)
     for agreement in current:
         if agreement.id not in kept and agreement.status is AgreementStatus.ACTIVE:
