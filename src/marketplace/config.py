@@ -20,6 +20,14 @@ Variables (all optional):
 - ``MARKETPLACE_DEMO``: ``1``/``0``; whether ``serve`` seeds the demo data (default ``1``).
 - ``MARKETPLACE_TAX_RATE``: the tax rate put on invoices, a decimal from 0 to 1 (``0.2`` for
   20 %); default ``0``.
+- ``MARKETPLACE_CXML_RATE`` / ``MARKETPLACE_CXML_BURST``: the cXML requests each procurement
+  connection may send, per second on average and at once (a token bucket kept in the
+  database, shared by every app process); default ``20`` / ``100``. A rate of ``0`` turns
+  the limit off.
+- ``MARKETPLACE_MAX_BODY_BYTES``: the largest request body the JSON API and the pages take
+  (413 beyond it); default ``1048576`` (1 MiB). cXML documents have their own cap (5 MiB).
+- ``MARKETPLACE_LOG_FORMAT``: ``text`` (for people, the default) or ``json`` (one object a
+  line, for log collectors); ``MARKETPLACE_LOG_LEVEL``: default ``INFO``.
 """
 
 from __future__ import annotations
@@ -32,6 +40,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Literal
+
+DEFAULT_CXML_RATE = 20.0
+DEFAULT_CXML_BURST = 100
+DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class SettingsError(ValueError):
@@ -77,6 +91,11 @@ class Settings:
     cxml_dtd_dir: Path | None
     seed_demo: bool = True
     tax_rate: Decimal = Decimal(0)
+    cxml_rate: float = DEFAULT_CXML_RATE
+    cxml_burst: int = DEFAULT_CXML_BURST
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    log_format: Literal["text", "json"] = "text"
+    log_level: str = "INFO"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -103,6 +122,17 @@ class Settings:
             cxml_dtd_dir=Path(dtd_dir) if dtd_dir else default_cxml_dtd_dir(),
             seed_demo=_parse_bool("MARKETPLACE_DEMO", get("DEMO") or "1"),
             tax_rate=_parse_tax_rate(get("TAX_RATE") or "0"),
+            cxml_rate=_parse_number("MARKETPLACE_CXML_RATE", get("CXML_RATE"), DEFAULT_CXML_RATE),
+            cxml_burst=int(
+                _parse_number("MARKETPLACE_CXML_BURST", get("CXML_BURST"), DEFAULT_CXML_BURST, 1)
+            ),
+            max_body_bytes=int(
+                _parse_number(
+                    "MARKETPLACE_MAX_BODY_BYTES", get("MAX_BODY_BYTES"), DEFAULT_MAX_BODY_BYTES, 1
+                )
+            ),
+            log_format=_parse_log_format(get("LOG_FORMAT") or "text"),
+            log_level=_parse_log_level(get("LOG_LEVEL") or "INFO"),
         )
 
 
@@ -172,3 +202,33 @@ def _parse_tax_rate(text: str) -> Decimal:
     if not rate.is_finite() or not 0 <= rate <= 1:
         raise SettingsError(problem)
     return rate
+
+
+def _parse_number(name: str, text: str | None, default: float, minimum: float = 0) -> float:
+    """A finite number of at least ``minimum`` (``default`` when unset); whole for integers."""
+    if text is None:
+        return default
+    try:
+        value = int(text) if isinstance(default, int) else float(text)
+    except ValueError:
+        kind = "a whole number" if isinstance(default, int) else "a number"
+        raise SettingsError(f"{name} must be {kind}, not {text!r}") from None
+    if value != value or value in (float("inf"), float("-inf")) or value < minimum:
+        raise SettingsError(f"{name} must be at least {minimum:g}, not {text!r}")
+    return value
+
+
+def _parse_log_format(text: str) -> Literal["text", "json"]:
+    lowered = text.lower()
+    if lowered == "json":
+        return "json"
+    if lowered == "text":
+        return "text"
+    raise SettingsError(f"MARKETPLACE_LOG_FORMAT must be text or json, not {text!r}")
+
+
+def _parse_log_level(text: str) -> str:
+    if text.upper() not in _LOG_LEVELS:
+        choices = ", ".join(_LOG_LEVELS)
+        raise SettingsError(f"MARKETPLACE_LOG_LEVEL must be one of {choices}, not {text!r}")
+    return text.upper()

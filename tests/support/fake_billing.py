@@ -26,11 +26,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 
 from fake_uow import FakeRepository, as_utc, in_utc, insert_row, require_row
 
-from marketplace.domain.billing import Invoice, SellerKey, UsageRecord
+from marketplace.domain.billing import Invoice, InvoiceKind, SellerKey, UsageRecord
 from marketplace.domain.errors import ConflictError
 from marketplace.storage import billing_records
 
@@ -119,6 +120,11 @@ class FakeBillingRepository(FakeRepository):
 
     def get_seller_key(self, prefix: str) -> SellerKey | None:
         return next((k for k in self._data.seller_keys.values() if k.prefix == prefix), None)
+
+    # -- monitoring ------------------------------------------------------------------------
+
+    def count_invoices(self) -> Mapping[InvoiceKind, int]:
+        return dict(Counter(i.kind for i in self._data.invoices.values()))
 
 
 def _stored_invoice(invoice: Invoice) -> Invoice:

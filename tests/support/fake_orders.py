@@ -25,6 +25,9 @@ they keep their rows in its ``FakeStore`` and behave like ``marketplace.storage.
   moves their ``next_attempt_at`` to ``now + lease`` (what it returns carries the new
   time). ``list_attempts`` is oldest first (``attempted_at``, then ``id``);
   ``list_messages`` newest first (``created_at``, then ``id``, both descending).
+- Monitoring: ``count_by_status``, ``count_orders``, ``count_pending`` and
+  ``count_attempts`` count the rows of every organization (empty groups left out);
+  ``oldest_due`` is the earliest ``next_attempt_at`` of the pending messages due at ``now``.
 
 Values come back as storage gives them: times in UTC (naive ones taken as UTC), sequences as
 tuples, an agreement's choice and charges and an order's lines through the very JSON storage
@@ -36,14 +39,21 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 
 from fake_uow import FakeIntegrityError, FakeRepository, as_utc, in_utc, insert_row, require_row
 
 from marketplace.domain.agreements import Agreement, AgreementStatus
 from marketplace.domain.errors import ConflictError, NotFoundError
 from marketplace.domain.orders import PurchaseOrder, Receipt
-from marketplace.domain.outbox import DeliveryAttempt, DeliveryStatus, MessageKind, OutboxMessage
+from marketplace.domain.outbox import (
+    AttemptOutcome,
+    DeliveryAttempt,
+    DeliveryStatus,
+    MessageKind,
+    OutboxMessage,
+)
 from marketplace.storage import order_records
 from marketplace.storage import punchout_records as records
 
@@ -102,6 +112,9 @@ class FakeAgreementRepository(FakeRepository):
             and a.status is AgreementStatus.ACTIVE
         ]
         return min(found, key=lambda a: (a.created_at, a.id), default=None)
+
+    def count_by_status(self) -> Mapping[AgreementStatus, int]:
+        return dict(Counter(a.status for a in self._data.agreements.values()))
 
     def _check(self, agreement: Agreement) -> None:
         require_row(self._data.organizations, agreement.organization_id, "organization")
@@ -186,6 +199,9 @@ class FakeOrderRepository(FakeRepository):
         found.sort(key=lambda o: (o.received_at, o.id), reverse=True)
         return tuple(found[:limit])
 
+    def count_orders(self) -> Mapping[bool, int]:
+        return dict(Counter(o.test for o in self._data.purchase_orders.values()))
+
 
 def _stored_order(order: PurchaseOrder) -> PurchaseOrder:
     """The order as storage gives it back (through the JSON storage writes)."""
@@ -258,6 +274,22 @@ class FakeOutboxRepository(FakeRepository):
         ]
         found.sort(key=lambda m: (m.created_at, m.id), reverse=True)
         return tuple(found[:limit])
+
+    def count_pending(self) -> Mapping[MessageKind, int]:
+        messages = self._data.outbox_messages.values()
+        return dict(Counter(m.kind for m in messages if m.status is DeliveryStatus.PENDING))
+
+    def oldest_due(self, now: dt.datetime) -> dt.datetime | None:
+        now = as_utc(now)
+        due = [
+            m.next_attempt_at
+            for m in self._data.outbox_messages.values()
+            if m.status is DeliveryStatus.PENDING and m.next_attempt_at <= now
+        ]
+        return min(due, default=None)
+
+    def count_attempts(self) -> Mapping[AttemptOutcome, int]:
+        return dict(Counter(a.outcome for a in self._data.delivery_attempts.values()))
 
 
 def _stored_message(message: OutboxMessage) -> OutboxMessage:

@@ -25,8 +25,8 @@ passes there:
   both cases adding nothing.
 - Procurement, the audit log and punchout live in ``fake_procurement``; agreements, purchase
   orders (and their receipts) and the outbox in ``fake_orders``; invoices, usage records and
-  seller keys in ``fake_billing`` (their docstrings give the rules); they keep their rows in
-  the same :class:`FakeStore`.
+  seller keys in ``fake_billing``, rate-limit buckets in ``fake_rate_limits`` (their
+  docstrings give the rules); they keep their rows in the same :class:`FakeStore`.
 - Catalog search (:meth:`FakeCatalogRepository.search`), simpler than full text but with the
   same filters, facets, order rules and summaries:
 
@@ -98,6 +98,7 @@ from marketplace.services.ports import (
     OutboxRepository,
     ProcurementRepository,
     PunchoutRepository,
+    RateLimitRepository,
     UserRepository,
 )
 
@@ -151,6 +152,8 @@ class FakeStore:
     # by (seller id, the seller's record id)
     usage_records: dict[tuple[str, str], UsageRecord] = field(default_factory=dict)
     seller_keys: dict[str, SellerKey] = field(default_factory=dict)
+    # by key: (tokens, updated_at in seconds since the epoch)
+    rate_limit_buckets: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     def copy(self) -> FakeStore:
         """A copy whose tables can change without changing this one."""
@@ -437,6 +440,7 @@ class FakeUnitOfWork:
             FakeProcurementRepository,
             FakePunchoutRepository,
         )
+        from fake_rate_limits import FakeRateLimitRepository
 
         self.store = store if store is not None else FakeStore()
         # Typed as the ports (mutable Protocol attributes must match exactly).
@@ -452,6 +456,7 @@ class FakeUnitOfWork:
         self.orders: OrderRepository = FakeOrderRepository(self)
         self.outbox: OutboxRepository = FakeOutboxRepository(self)
         self.billing: BillingRepository = FakeBillingRepository(self)
+        self.rate_limits: RateLimitRepository = FakeRateLimitRepository(self)
         self.transactions = 0  # how many times it was entered
         self.commits = 0
         self.commit_error: BaseException | None = None  # raised (once) by the next commit

@@ -8,6 +8,7 @@ from marketplace.cli.context import open_store, state
 from marketplace.cli.errors import MarketplaceCommand
 from marketplace.cli.output import emit_json, note
 from marketplace.domain.outbox import AttemptOutcome
+from marketplace.logs import configure_logging
 from marketplace.services.delivery import DeliveryReport
 from marketplace.worker.runner import Worker, billing_for, senders_for
 
@@ -30,6 +31,7 @@ def worker(once: bool, as_json: bool) -> None:
       marketplace worker --once
     """
     settings = state().settings()
+    configure_logging(settings.log_format, settings.log_level)
     with open_store(state().database_url()) as database:
         runner = Worker(
             database.unit_of_work,

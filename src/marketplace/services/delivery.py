@@ -15,6 +15,9 @@ refused connection)        (exponential back-off with jitter), DEAD after ``MAX_
 A worker that dies between sending and recording leaves the message leased; when the lease
 ends it is sent again, with the same payloadID, so the receiver can tell. Delivery is
 therefore at least once, and exactly once for receivers that recognise the payloadID.
+
+Every attempt is also counted in this process's ``marketplace_outbox_attempts_total``
+(:mod:`marketplace.services.monitoring`).
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from marketplace.domain.outbox import (
     retry_delay,
 )
 from marketplace.services.clock import utcnow
+from marketplace.services.monitoring import count_attempt
 from marketplace.services.ports import Clock, MessageSender, SendResult, UnitOfWorkFactory
 
 __all__ = ["DEFAULT_LEASE", "DeliveryReport", "deliver_due", "replay"]
@@ -90,6 +94,7 @@ def deliver_due(
                 _log.exception("sending %s failed", message.id)
                 result = SendResult(AttemptOutcome.TRANSIENT, None, f"{type(exc).__name__}: {exc}")
         elapsed = int((time.monotonic() - started) * 1000)
+        count_attempt(message.kind, result.outcome)  # this process's counter (/metrics)
         _record(units, message, result, elapsed, max_attempts, clock(), jitter())
         report.outcomes[result.outcome] = report.count(result.outcome) + 1
     return report

@@ -8,15 +8,15 @@ call ``commit()`` to keep the work; leaving the block without committing rolls i
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol, Self, runtime_checkable
 
 from marketplace.domain.accounts import Account, ApiKey, Organization, User
-from marketplace.domain.agreements import Agreement
+from marketplace.domain.agreements import Agreement, AgreementStatus
 from marketplace.domain.audit import AuditEvent
-from marketplace.domain.billing import Invoice, SellerKey, UsageRecord
+from marketplace.domain.billing import Invoice, InvoiceKind, SellerKey, UsageRecord
 from marketplace.domain.catalog import Product, SearchPage, SearchQuery, Seller
 from marketplace.domain.orders import PurchaseOrder, Receipt
 from marketplace.domain.outbox import (
@@ -41,14 +41,17 @@ __all__ = [
     "BillingRepository",
     "CatalogRepository",
     "Clock",
+    "DatabaseProbe",
     "MessageSender",
     "OrderRepository",
     "OrganizationRepository",
     "OutboxRepository",
     "ProcurementRepository",
     "PunchoutRepository",
+    "RateLimitRepository",
     "SecretBox",
     "SendResult",
+    "TokenTake",
     "UnitOfWork",
     "UnitOfWorkFactory",
     "UserRepository",
@@ -251,6 +254,11 @@ class AgreementRepository(Protocol):
         second approval (``annual_pending``), if any."""
         ...
 
+    def count_by_status(self) -> Mapping[AgreementStatus, int]:
+        """How many agreements (of every organization) are in each status; statuses without
+        any are left out (for monitoring)."""
+        ...
+
 
 class BillingRepository(Protocol):
     """Invoices (credit memos included), metered usage, and sellers' metering keys."""
@@ -292,6 +300,11 @@ class BillingRepository(Protocol):
 
     def get_seller_key(self, prefix: str) -> SellerKey | None: ...
 
+    def count_invoices(self) -> Mapping[InvoiceKind, int]:
+        """How many invoices (of every organization) there are of each kind; kinds without
+        any are left out (for monitoring)."""
+        ...
+
 
 class OrderRepository(Protocol):
     """Purchase orders received, and the receipts that make cXML requests idempotent."""
@@ -323,6 +336,11 @@ class OrderRepository(Protocol):
     ) -> Sequence[PurchaseOrder]:
         """The organization's orders (test orders only, or none, when ``test`` is given),
         newest first."""
+        ...
+
+    def count_orders(self) -> Mapping[bool, int]:
+        """How many purchase orders (every version, of every organization) were received,
+        by whether they were test orders; a flag without any is left out (for monitoring)."""
         ...
 
 
@@ -362,6 +380,44 @@ class OutboxRepository(Protocol):
         limit: int = 100,
     ) -> Sequence[OutboxMessage]:
         """Messages (of one organization, or all when None), newest first, filtered."""
+        ...
+
+    def count_pending(self) -> Mapping[MessageKind, int]:
+        """How many messages wait to be delivered (pending, leased ones included), by kind;
+        kinds without any are left out (for monitoring)."""
+        ...
+
+    def oldest_due(self, now: dt.datetime) -> dt.datetime | None:
+        """When the longest-waiting pending message due at ``now`` fell due (its
+        ``next_attempt_at``); None when nothing is due (leased messages are not)."""
+        ...
+
+    def count_attempts(self) -> Mapping[AttemptOutcome, int]:
+        """How many delivery attempts came to each outcome; outcomes without any are left
+        out (for monitoring)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class TokenTake:
+    """What taking a token from a rate-limit bucket came to: whether one was there to take,
+    and how many are left (when refused: how many there are, fewer than one)."""
+
+    taken: bool
+    tokens: float
+
+
+class RateLimitRepository(Protocol):
+    """Token buckets by key (``cxml:<connection id>`` …), shared by every process."""
+
+    def take_token(self, key: str, *, now: float, rate: float, burst: float) -> TokenTake:
+        """Refill the bucket ``key`` with ``rate`` tokens a second since it was last
+        touched (at most ``burst`` in it), then take one token if there is one. A new key
+        starts with ``burst`` tokens. ``now`` is in seconds since the epoch; a ``now``
+        earlier than the bucket's last touch (another process's clock) adds nothing.
+
+        Atomic among processes (one ``INSERT … ON CONFLICT DO UPDATE`` on the bucket's row):
+        of concurrent takes from a bucket with one token, exactly one gets it."""
         ...
 
 
@@ -409,6 +465,16 @@ class SecretBox(Protocol):
         ...
 
 
+@runtime_checkable
+class DatabaseProbe(Protocol):
+    """What a readiness check asks of a database (``storage.Database`` has it)."""
+
+    def schema_revisions(self) -> tuple[str | None, str]:
+        """The database's schema revision (None when it was never migrated) and the newest
+        revision this code ships; raises when the database does not answer."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over all repositories."""
 
@@ -424,6 +490,7 @@ class UnitOfWork(Protocol):
     orders: OrderRepository
     outbox: OutboxRepository
     billing: BillingRepository
+    rate_limits: RateLimitRepository
 
     def __enter__(self) -> Self: ...
 

@@ -10,10 +10,10 @@ back exactly: tuples, and every ``Decimal`` equal to, and written like, the one 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Executable, insert, select, update
+from sqlalchemy import Connection, Executable, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.domain.agreements import Agreement, AgreementStatus, PaymentModel
@@ -104,6 +104,11 @@ class SqlAgreementRepository:
         )
         row = self._connection.execute(statement).first()
         return None if row is None else _agreement(row)
+
+    def count_by_status(self) -> Mapping[AgreementStatus, int]:
+        """How many agreements are in each status (one ``GROUP BY``; empty ones left out)."""
+        statement = select(agreements.c.status, func.count()).group_by(agreements.c.status)
+        return {AgreementStatus(status): n for status, n in self._connection.execute(statement)}
 
     def _first(self, condition: Any) -> Agreement | None:
         row = self._connection.execute(select(agreements).where(condition)).first()

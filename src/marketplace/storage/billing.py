@@ -22,10 +22,10 @@ parameters, older builds 999; PostgreSQL's planner also prefers short ``IN`` lis
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Executable, Select, insert, select
+from sqlalchemy import Connection, Executable, Select, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -198,6 +198,11 @@ class SqlBillingRepository:
             select(seller_keys).where(seller_keys.c.prefix == prefix)
         ).first()
         return None if row is None else SellerKey(**row._asdict())
+
+    def count_invoices(self) -> Mapping[InvoiceKind, int]:
+        """How many invoices there are of each kind (one ``GROUP BY``)."""
+        statement = select(invoices.c.kind, func.count()).group_by(invoices.c.kind)
+        return {InvoiceKind(kind): n for kind, n in self._connection.execute(statement)}
 
 
 def _invoice_row(invoice: Invoice) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -34,6 +34,7 @@ class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.dialect: Dialect = "sqlite" if engine.dialect.name == "sqlite" else "postgresql"
+        self._head_revision: str | None = None
 
     def unit_of_work(self) -> SqlUnitOfWork:
         """A new unit of work (one transaction); use it in a ``with`` block."""
@@ -47,6 +48,22 @@ class Database:
         with self.engine.begin() as connection:
             optimize_index(connection)
             connection.exec_driver_sql("ANALYZE")
+
+    def schema_revisions(self) -> tuple[str | None, str]:
+        """The database's migration revision (None when never migrated) and the newest one
+        the package ships (``services.ports.DatabaseProbe``, for readiness checks); raises
+        when the database does not answer."""
+        from marketplace.storage import migrate  # migrate opens databases with this module
+
+        if self._head_revision is None:  # read from the package's scripts once
+            self._head_revision = migrate.head_revision()
+        # Alembic's own table, read directly: ``migrate.current_revision`` goes through a
+        # MigrationContext, which logs two lines each time, and probes come every few seconds.
+        with self.engine.connect() as connection:
+            if not inspect(connection).has_table("alembic_version"):
+                return None, self._head_revision
+            current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        return (None if current is None else str(current)), self._head_revision
 
     def dispose(self) -> None:
         """Close every pooled connection."""

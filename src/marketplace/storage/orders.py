@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Executable, insert, select, update
+from sqlalchemy import Connection, Executable, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -155,6 +155,12 @@ class SqlOrderRepository:
             statement = statement.where(table.c.test.is_(test))
         statement = statement.order_by(table.c.received_at.desc(), table.c.id.desc())
         return tuple(_order(row) for row in self._connection.execute(statement.limit(limit)))
+
+    def count_orders(self) -> Mapping[bool, int]:
+        """How many orders were received, test or not (one ``GROUP BY``)."""
+        table = purchase_orders
+        statement = select(table.c.test, func.count()).group_by(table.c.test)
+        return {bool(test): n for test, n in self._connection.execute(statement)}
 
 
 def _row(order: PurchaseOrder) -> dict[str, Any]:

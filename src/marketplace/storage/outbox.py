@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Executable, false, insert, select, update
+from sqlalchemy import Connection, Executable, false, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.domain.errors import ConflictError, NotFoundError
@@ -147,7 +147,33 @@ class SqlOutboxRepository:
         statement = statement.order_by(table.c.created_at.desc(), table.c.id.desc())
         return tuple(_message(row) for row in self._connection.execute(statement.limit(limit)))
 
+    def count_pending(self) -> Mapping[MessageKind, int]:
+        """How many messages are pending (leased ones too), by kind (one ``GROUP BY``)."""
+        table = outbox_messages
+        statement = (
+            select(table.c.kind, func.count())
+            .where(table.c.status == DeliveryStatus.PENDING.value)
+            .group_by(table.c.kind)
+        )
+        return {MessageKind(kind): n for kind, n in self._connection.execute(statement)}
+
+    def oldest_due(self, now: dt.datetime) -> dt.datetime | None:
+        """The earliest ``next_attempt_at`` of the pending messages due at ``now`` (found
+        through the ``(status, next_attempt_at)`` index)."""
+        table = outbox_messages
+        statement = select(func.min(table.c.next_attempt_at)).where(
+            table.c.status == DeliveryStatus.PENDING.value, table.c.next_attempt_at <= now
+        )
+        oldest = self._connection.execute(statement).scalar()
+        return None if oldest is None else _utc(oldest)
+
     # -- attempts --------------------------------------------------------------------------
+
+    def count_attempts(self) -> Mapping[AttemptOutcome, int]:
+        """How many attempts came to each outcome (one ``GROUP BY``)."""
+        table = delivery_attempts
+        statement = select(table.c.outcome, func.count()).group_by(table.c.outcome)
+        return {AttemptOutcome(outcome): n for outcome, n in self._connection.execute(statement)}
 
     def add_attempt(self, attempt: DeliveryAttempt) -> None:
         """Store an attempt; ``ConflictError`` for a taken id or an unknown message."""

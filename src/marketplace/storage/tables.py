@@ -31,6 +31,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Dialect,
+    Double,
     ForeignKey,
     Index,
     Integer,
@@ -64,6 +65,7 @@ __all__ = [
     "products",
     "punchout_sessions",
     "purchase_orders",
+    "rate_limit_buckets",
     "sellers",
     "subscription_requests",
     "users",
@@ -599,6 +601,17 @@ delivery_attempts = Table(
     Column("status_code", Integer()),
     Column("response_excerpt", Text(), nullable=False),
     Index(None, "message_id", "attempted_at"),
+)
+
+# Rate limits (``storage.rate_limits``): a token bucket per key, shared by every process.
+# ``updated_at`` is seconds since the epoch, a double, so that both backends compute the
+# refill in the one statement that takes a token.
+rate_limit_buckets = Table(
+    "rate_limit_buckets",
+    metadata,
+    Column("key", String(128), primary_key=True),
+    Column("tokens", Double(), nullable=False),
+    Column("updated_at", Double(), nullable=False),
 )
 
 # Last, once ``metadata`` and the types exist: the billing tables join ``metadata`` (above).

@@ -19,6 +19,7 @@ from marketplace.services.ports import (
     OutboxRepository,
     ProcurementRepository,
     PunchoutRepository,
+    RateLimitRepository,
     UserRepository,
 )
 from marketplace.storage.agreements import SqlAgreementRepository
@@ -28,6 +29,7 @@ from marketplace.storage.orders import SqlOrderRepository
 from marketplace.storage.outbox import SqlOutboxRepository
 from marketplace.storage.procurement import SqlAuditRepository, SqlProcurementRepository
 from marketplace.storage.punchout import SqlPunchoutRepository
+from marketplace.storage.rate_limits import SqlRateLimitRepository
 from marketplace.storage.repositories import (
     SqlAccountRepository,
     SqlApiKeyRepository,
@@ -58,6 +60,7 @@ class SqlUnitOfWork:
     orders: OrderRepository
     outbox: OutboxRepository
     billing: BillingRepository
+    rate_limits: RateLimitRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -80,6 +83,7 @@ class SqlUnitOfWork:
         self.orders = SqlOrderRepository(connection)
         self.outbox = SqlOutboxRepository(connection)
         self.billing = SqlBillingRepository(connection)
+        self.rate_limits = SqlRateLimitRepository(connection)
         return self
 
     def __exit__(

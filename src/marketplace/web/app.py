@@ -7,16 +7,21 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from marketplace.config import Settings
+from marketplace.services import monitoring
+from marketplace.services.ports import DatabaseProbe
 from marketplace.services.secret_box import FernetSecretBox
-from marketplace.web import cxml_endpoints
+from marketplace.web import cxml_endpoints, metrics
 from marketplace.web.api import api_router
 from marketplace.web.deps import Database
 from marketplace.web.errors import install_error_handlers
+from marketplace.web.metrics import Metrics, MetricsMiddleware
+from marketplace.web.middleware import BodyLimitMiddleware, RequestIdMiddleware
 from marketplace.web.pages import account, auth, catalog, invoices, orders, procurement, punchout
 from marketplace.web.rendering import make_templates
 
@@ -38,6 +43,11 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
 
     Without ``database``, the app opens ``settings.database_url`` (and closes it when the
     app shuts down); the database must already be migrated (``marketplace db upgrade``).
+
+    Every request gets an id (``X-Request-ID``, in its log records), is counted and timed
+    for ``/metrics``, and may send a body of at most ``settings.max_body_bytes`` (cXML
+    documents excepted: they have their own cap). ``/healthz`` says the process is up,
+    ``/readyz`` that the database answers and is migrated.
     """
     owned = None
     if database is None:
@@ -66,8 +76,13 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     app.state.database = database if database is not None else owned
     app.state.templates = make_templates()
     app.state.secret_box = FernetSecretBox([settings.secret_key.reveal()])
+    app.state.metrics = Metrics(app.state.database.unit_of_work)
     install_error_handlers(app)
+    # The last added runs first: the request id is there for everything the others log.
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
+    app.add_middleware(RequestIdMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in (
         catalog.router,
@@ -81,13 +96,37 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
         app.include_router(router)
     app.include_router(api_router())
     app.include_router(cxml_endpoints.router)
+    app.include_router(metrics.router)
+    _add_health_routes(app)
+    return app
 
+
+def _add_health_routes(app: FastAPI) -> None:
     @app.get("/healthz", tags=["health"], operation_id="healthz")
     def healthz() -> dict[str, str]:
-        """Report that the process is up."""
+        """Report that the process is up (liveness)."""
         return {"status": "ok"}
 
-    return app
+    @app.get(
+        "/readyz",
+        tags=["health"],
+        operation_id="readyz",
+        responses={503: {"description": "The database does not answer or is not migrated."}},
+    )
+    def readyz() -> JSONResponse:
+        """Report whether the app can serve: the database answers and its schema is at the
+        newest migration (readiness); 503 says what is wrong."""
+        database = app.state.database
+        probe = database if isinstance(database, DatabaseProbe) else None
+        readiness = monitoring.check_readiness(probe)
+        body: dict[str, str | None] = {
+            "status": "ready" if readiness.ready else "not ready",
+            "database": readiness.database,
+            "revision": readiness.revision,
+        }
+        if not readiness.ready:
+            body.update(expected_revision=readiness.expected, detail=readiness.detail)
+        return JSONResponse(body, status_code=200 if readiness.ready else 503)
 
 
 class SecurityHeadersMiddleware:

@@ -8,12 +8,20 @@ failure into a cXML ``Response/Status``, never an HTML or JSON error::
     CxmlError                     its status code (406 malformed, 450 wrong request type …)
     CxmlAuthenticationError       401 (credentials) or 403 (disabled), the service's generic
                                   text; the reason (which element) is logged, never a secret
+    RateLimitedError              429 "Too Many Requests" with a ``Retry-After`` header: the
+                                  connection sent more than ``MARKETPLACE_CXML_RATE`` a second
+                                  (beyond its ``MARKETPLACE_CXML_BURST``); checked once the
+                                  credentials are known, before any work is done. A purchase
+                                  order gets 503 instead (Coupa retries 5xx, never 4xx)
     MarketplaceError              the JSON API's status for it (400, 401, 403, 404, 409)
     anything else                 500, logged with its traceback
 
-The HTTP status mirrors the cXML code when HTTP has it (401, 403, 406 …), any 2xx is 200,
-another 5xx is 500 and any other code is 400 (a cXML client reads the Status, but proxies
+The HTTP status mirrors the cXML code when HTTP has it (401, 403, 406, 429 …), any 2xx is
+200, another 5xx is 500 and any other code is 400 (a cXML client reads the Status, but proxies
 and Coupa's logs read the HTTP line).
+
+Every answer is counted in ``marketplace_cxml_documents_total{type,status_code}`` (the
+request's type, ``unknown`` when it could not be read).
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ import cxml
 from cxml.models.envelope import Document, Payload, Status
 from marketplace.config import Settings
 from marketplace.domain.errors import MarketplaceError
+from marketplace.services import rate_limits
 from marketplace.services.cxml_auth import (
     CxmlAuthenticationError,
     CxmlCaller,
@@ -40,11 +49,13 @@ from marketplace.services.cxml_auth import (
 from marketplace.services.procurement import CXML_PATHS
 from marketplace.web.deps import get_database, get_secret_box, get_settings
 from marketplace.web.errors import status_for
+from marketplace.web.metrics import Metrics
 
 __all__ = [
     "CXML_MEDIA_TYPE",
     "MAX_DOCUMENT_BYTES",
     "Handler",
+    "RateLimitedError",
     "answer",
     "authenticate",
     "cxml_url",
@@ -70,10 +81,24 @@ _REQUEST_PATHS = {
 
 _HTTP_CODES = frozenset(status.value for status in HTTPStatus)
 
+TOO_MANY_REQUESTS = 429  # not a cXML Reference Guide code: HTTP's, which Coupa logs show
+UNKNOWN_TYPE = "unknown"
+
 P = TypeVar("P", bound=Payload)
 
 Handler = Callable[[Request, Document], Document]
 """An endpoint's work: the parsed request in, the reply document out (or an error raised)."""
+
+
+class RateLimitedError(cxml.CxmlError):
+    """The connection is over its rate limit: answer 429, try again in ``retry_after`` s."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            f"Too many requests from this connection; try again in {retry_after} seconds.",
+            TOO_MANY_REQUESTS,
+        )
+        self.retry_after = retry_after
 
 
 def cxml_url(settings: Settings, name: str) -> str:
@@ -113,6 +138,11 @@ def status_answer(settings: Settings, code: int, detail: str, *, version: str = 
 
 def render(document: Document) -> Response:
     """The HTTP response carrying ``document`` (a 500 status if it cannot be serialized)."""
+    return _rendered(document)[0]
+
+
+def _rendered(document: Document) -> tuple[Response, int]:
+    """The HTTP response carrying ``document``, and the cXML status code it carries."""
     try:
         body = cxml.serialize(document)
     except cxml.CxmlError:
@@ -120,7 +150,7 @@ def render(document: Document) -> Response:
         document = cxml.status_response(500, "The answer could not be written.")
         body = cxml.serialize(document)
     code = document.status.code if document.status is not None else 200
-    return Response(body, status_code=http_status(code), media_type=CXML_MEDIA_TYPE)
+    return Response(body, status_code=http_status(code), media_type=CXML_MEDIA_TYPE), code
 
 
 async def read_body(request: Request, limit: int = MAX_DOCUMENT_BYTES) -> bytes:
@@ -164,7 +194,7 @@ def authenticate(request: Request, document: Document) -> CxmlCaller:
     if document.header is None:
         raise cxml.CxmlError("The request has no Header with credentials.", 401)
     try:
-        return authenticate_buyer(
+        caller = authenticate_buyer(
             get_database(request).unit_of_work(),
             document.header,
             box=get_secret_box(request),
@@ -176,6 +206,25 @@ def authenticate(request: Request, document: Document) -> CxmlCaller:
         )
         # The service's message is written for the buyer: it names no credential or secret.
         raise cxml.CxmlError(exc.message, exc.status_code) from None
+    _check_rate(request, caller.connection.id)
+    return caller
+
+
+def _check_rate(request: Request, connection_id: str) -> None:
+    """RateLimitedError when the connection has no token left in its bucket."""
+    settings = get_settings(request)
+    limit = rate_limits.RateLimit(settings.cxml_rate, settings.cxml_burst)
+    admission = rate_limits.admit(
+        get_database(request).unit_of_work, rate_limits.cxml_key(connection_id), limit
+    )
+    if not admission.allowed:
+        _log.warning(
+            "cXML request to %s from connection %s over the rate limit (retry in %d s)",
+            request.url.path,
+            connection_id,
+            admission.retry_after,
+        )
+        raise RateLimitedError(admission.retry_after)
 
 
 async def answer(request: Request, handler: Handler) -> Response:
@@ -184,29 +233,76 @@ async def answer(request: Request, handler: Handler) -> Response:
     try:
         body = await read_body(request)
     except cxml.CxmlError as exc:
-        return render(cxml.error_response(exc, host=_host(settings)))
+        reply_document = cxml.error_response(exc, host=_host(settings))
     except Exception:
         _log.exception("could not read the cXML request to %s", request.url.path)
-        return status_answer(settings, 500, "Something went wrong on our side; try again.")
-    return await run_in_threadpool(_handle, request, body, handler)
+        reply_document = cxml.status_response(
+            500, "Something went wrong on our side; try again.", host=_host(settings)
+        )
+    else:
+        return await run_in_threadpool(_handle, request, body, handler)
+    response, code = _rendered(reply_document)
+    _count(request, UNKNOWN_TYPE, code)
+    return response
 
 
 def _handle(request: Request, body: bytes, handler: Handler) -> Response:
     settings = get_settings(request)
     version = ""
+    document_type = UNKNOWN_TYPE
+    headers: dict[str, str] = {}
     try:
         document = cxml.parse(body)
         version = document.version
-        return render(handler(request, document))
+        document_type = _type_of(document)
+        reply_document = handler(request, document)
+    except RateLimitedError as exc:
+        reply_document = _too_many(settings, exc, version, document_type)
+        headers["Retry-After"] = str(exc.retry_after)
     except cxml.CxmlError as exc:
         _log.info("cXML request to %s answered %d: %s", request.url.path, exc.status_code, exc)
-        return render(cxml.error_response(exc, host=_host(settings), version=version))
+        reply_document = cxml.error_response(exc, host=_host(settings), version=version)
     except MarketplaceError as exc:
         code = status_for(exc)
         _log.info("cXML request to %s answered %d: %s", request.url.path, code, exc.message)
-        return status_answer(settings, code, exc.message, version=version)
+        reply_document = cxml.status_response(
+            code, exc.message, host=_host(settings), version=version
+        )
     except Exception:
         _log.exception("unexpected error answering the cXML request to %s", request.url.path)
-        return status_answer(
-            settings, 500, "Something went wrong on our side; try again.", version=version
+        reply_document = cxml.status_response(
+            500,
+            "Something went wrong on our side; try again.",
+            host=_host(settings),
+            version=version,
         )
+    response, code = _rendered(reply_document)
+    response.headers.update(headers)
+    _count(request, document_type, code)
+    return response
+
+
+def _type_of(document: Document) -> str:
+    """The request's type for the metrics: its payload's element (a bare one: ``Response``)."""
+    return document.payload.element if document.payload is not None else "Response"
+
+
+def _too_many(
+    settings: Settings, exc: RateLimitedError, version: str, document_type: str
+) -> Document:
+    """The 429 answer, "Too Many Requests" (``cxml.status_text`` knows cXML's codes only).
+
+    A purchase order gets 503 "Service Unavailable" instead: Coupa retries 5xx answers and
+    never a 4xx, so a 429 would lose the order, while a 503 only delays it.
+    """
+    if document_type == "OrderRequest":
+        status = Status(503, "Service Unavailable", exc.message)
+    else:
+        status = Status(exc.status_code, "Too Many Requests", exc.message)
+    return reply(settings, None, version=version, status=status)
+
+
+def _count(request: Request, document_type: str, code: int) -> None:
+    """Count the answer in ``marketplace_cxml_documents_total``."""
+    metrics: Metrics = request.app.state.metrics
+    metrics.count_cxml(document_type, code)

@@ -70,5 +70,5 @@ def test_the_comparison_notices_a_table_the_migrations_lack(empty_database_url: 
     ]
 
 
-def test_the_head_revision_is_the_billing_schema() -> None:
-    assert migrate.head_revision() == "0005"
+def test_the_head_revision_is_the_rate_limit_schema() -> None:
+    assert migrate.head_revision() == "0006"

@@ -126,3 +126,51 @@ def test_explicit_secret_key_writes_no_file(tmp_path: Path) -> None:
     Settings.from_env(env_for(tmp_path, SECRET_KEY="given"))
 
     assert not (tmp_path / "var" / "secret_key").exists()
+
+
+def test_operations_settings_default_to_a_generous_cxml_limit_1_mib_bodies_and_text_logs(
+    tmp_path: Path,
+) -> None:
+    settings = Settings.from_env(env_for(tmp_path, SECRET_KEY="k"))
+
+    assert (settings.cxml_rate, settings.cxml_burst) == (20.0, 100)
+    assert settings.max_body_bytes == 1024 * 1024
+    assert (settings.log_format, settings.log_level) == ("text", "INFO")
+
+
+def test_operations_settings_read_their_variables(tmp_path: Path) -> None:
+    settings = Settings.from_env(
+        env_for(
+            tmp_path,
+            SECRET_KEY="k",
+            CXML_RATE="0.5",
+            CXML_BURST="7",
+            MAX_BODY_BYTES="4096",
+            LOG_FORMAT="JSON",
+            LOG_LEVEL="warning",
+        )
+    )
+
+    assert (settings.cxml_rate, settings.cxml_burst) == (0.5, 7)
+    assert settings.max_body_bytes == 4096
+    assert (settings.log_format, settings.log_level) == ("json", "WARNING")
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("CXML_RATE", "fast", "MARKETPLACE_CXML_RATE must be a number"),
+        ("CXML_RATE", "-1", "MARKETPLACE_CXML_RATE must be at least 0"),
+        ("CXML_RATE", "nan", "MARKETPLACE_CXML_RATE must be at least 0"),
+        ("CXML_BURST", "0", "MARKETPLACE_CXML_BURST must be at least 1"),
+        ("CXML_BURST", "2.5", "MARKETPLACE_CXML_BURST must be a whole number"),
+        ("MAX_BODY_BYTES", "1MB", "MARKETPLACE_MAX_BODY_BYTES must be a whole number"),
+        ("LOG_FORMAT", "xml", "MARKETPLACE_LOG_FORMAT must be text or json"),
+        ("LOG_LEVEL", "chatty", "MARKETPLACE_LOG_LEVEL must be one of"),
+    ],
+)
+def test_bad_operations_settings_say_what_is_wrong(
+    tmp_path: Path, name: str, value: str, message: str
+) -> None:
+    with pytest.raises(SettingsError, match=message):
+        Settings.from_env(env_for(tmp_path, SECRET_KEY="k", **{name: value}))
