@@ -13,7 +13,9 @@ refused connection)        (exponential back-off with jitter), DEAD after ``MAX_
 =========================  ============================================================
 
 A worker that dies between sending and recording leaves the message leased; when the lease
-ends it is sent again, with the same payloadID, so the receiver can tell. Delivery is
+ends it is sent again, with the same payloadID, so the receiver can tell. A worker whose lease
+ran out while it was sending (a slow receiver) records its attempt but leaves the message's
+state to the worker that took it over, so a late answer never undoes a delivery. Delivery is
 therefore at least once, and exactly once for receivers that recognise the payloadID.
 
 Every attempt is also counted in this process's ``marketplace_outbox_attempts_total``
@@ -143,8 +145,26 @@ def _record(
     )
     with units() as uow:
         uow.outbox.add_attempt(attempt)
-        uow.outbox.update(updated)
+        current = uow.outbox.get(message.id)
+        still_ours = (
+            current is not None
+            and current.status is DeliveryStatus.PENDING
+            and current.next_attempt_at == message.next_attempt_at  # our lease, not a newer one
+        )
+        if still_ours:
+            uow.outbox.update(updated)
+        elif current is not None:  # count the attempt, keep the other worker's outcome
+            uow.outbox.update(dataclasses.replace(current, attempts=current.attempts + 1))
         uow.commit()
+    if not still_ours:  # another worker took the message over: its outcome stands
+        _log.warning(
+            "%s %s: the lease ran out while it was being sent; this attempt (%s) is recorded "
+            "but the message's state is the other worker's",
+            message.kind.value,
+            message.id,
+            result.outcome.value,
+        )
+        return
     level = logging.INFO if result.outcome is AttemptOutcome.DELIVERED else logging.WARNING
     _log.log(
         level,
