@@ -18,10 +18,12 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -243,6 +245,11 @@ def shop_and_request_approval(page: Page, frame: FrameLocator, pricing_model: st
     frame.get_by_role("button", name="Search", exact=True).click()
     frame.get_by_label("Pricing model").select_option(pricing_model)
     frame.get_by_role("button", name="Apply filters").click()
+    filtered = re.compile(rf"[?&]pricing_model={re.escape(pricing_model)}(&|$)")
+    deadline = time.monotonic() + 15  # the filtered page, not the one before it
+    while not any(filtered.search(f.url) for f in page.frames):
+        assert time.monotonic() < deadline, [f.url for f in page.frames]
+        page.wait_for_timeout(50)
     results = frame.locator("ol.results > li")
     expect(results.first).to_be_visible()
     title = results.first.get_by_role("link").first.inner_text()

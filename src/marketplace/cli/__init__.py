@@ -5,8 +5,9 @@ May import: ``marketplace.services``, ``marketplace.domain``, ``marketplace.stor
 Settings come from ``MARKETPLACE_*`` variables; flags override them.
 
 One module per command group: ``serve``, ``db``, ``orgs`` (``org`` and ``account``),
-``keys`` (``key``), ``catalog``, ``procurement``, ``billing`` (``billing`` and ``seller``)
-and ``worker``; ``errors`` turns every failure into one ``error: …`` line, ``output`` prints.
+``keys`` (``key``), ``catalog``, ``procurement``, ``billing`` (``billing`` and ``seller``),
+``worker``, and ``demo`` (its parts in ``demo_*``); ``errors`` turns every failure into one
+``error: …`` line, ``output`` prints.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import os
 import click
 
 # The modules, not their commands, are bound here: ``marketplace.cli.serve`` stays the module.
-from marketplace.cli import billing, catalog, db, keys, orgs, procurement, serve, worker
+from marketplace.cli import billing, catalog, db, demo, keys, orgs, procurement, serve, worker
 from marketplace.cli.context import CliState
 from marketplace.cli.errors import MarketplaceGroup
 
@@ -52,6 +53,7 @@ def main(ctx: click.Context, database_url: str | None, show_traceback: bool) -> 
 
 for _command in (
     serve.serve,
+    demo.demo,
     db.db,
     orgs.org,
     orgs.account,

@@ -8,12 +8,17 @@ import uvicorn
 from marketplace.cli.context import checked_database_url, open_store, shown_url, state
 from marketplace.cli.errors import MarketplaceCommand
 from marketplace.config import Settings
+from marketplace.logs import configure_logging
 from marketplace.services import demo
+from marketplace.services.demo_wiring import DEMO_SUPPLIER_NAME
 from marketplace.storage import migrate
 from marketplace.web.app import create_app
 from marketplace.worker.runner import Worker, billing_for, senders_for
 
-__all__ = ["serve"]
+__all__ = ["KEEP_ALIVE_SECONDS", "SHUTDOWN_SECONDS", "serve"]
+
+KEEP_ALIVE_SECONDS = 5  # an idle keep-alive connection is closed after this
+SHUTDOWN_SECONDS = 30  # on Ctrl-C or SIGTERM, requests in flight get this long to finish
 
 
 @click.command(cls=MarketplaceCommand)
@@ -57,6 +62,7 @@ def serve(host: str | None, port: int | None, no_demo: bool, no_worker: bool) ->
     if no_demo:
         variables["DEMO"] = "0"
     settings = state().settings(**variables)
+    configure_logging(settings.log_format, settings.log_level)
     _migrate(settings)
     if settings.seed_demo:
         _seed_demo(settings)
@@ -64,7 +70,7 @@ def serve(host: str | None, port: int | None, no_demo: bool, no_worker: bool) ->
         click.echo("Demo data: skipped (--no-demo or MARKETPLACE_DEMO=0).")
     click.echo(f"Marketplace on {settings.base_url}/ (Ctrl-C to stop)")
     if no_worker:
-        uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
+        _run(settings)
         return
     with open_store(settings.database_url) as database:
         worker = Worker(
@@ -75,9 +81,26 @@ def serve(host: str | None, port: int | None, no_demo: bool, no_worker: bool) ->
         worker.start_thread()
         click.echo("Worker: delivering the outbox in this process (--no-worker to leave it out).")
         try:
-            uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
+            _run(settings)
         finally:
             worker.stop()
+
+
+def _run(settings: Settings) -> None:
+    """Serve the app with uvicorn until stopped.
+
+    uvicorn logs through ours (``marketplace.logs``: text or JSON, secrets masked), and has
+    timeouts for idle connections and for shutting down. A client too slow to finish its
+    request is the TLS-terminating proxy's to cut off (see the README's deployment notes).
+    """
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        timeout_graceful_shutdown=SHUTDOWN_SECONDS,
+    )
 
 
 def _migrate(settings: Settings) -> None:
@@ -100,3 +123,11 @@ def _seed_demo(settings: Settings) -> None:
     click.echo(f"  procurement administrator  {info.admin_email}")
     click.echo(f"  member account admin       {info.member_admin_email}")
     click.echo(f"  buyer                      {info.buyer_email}")
+    if info.connection_id is not None:  # `marketplace demo setup` wired it to the sandbox
+        click.echo(
+            f"Demo procurement: Coupa connection {info.connection_id}, "
+            f"invoices to {info.invoice_endpoint}"
+        )
+        click.echo(
+            f"Try it: open {info.sandbox_url}, sign in as Dana, click Shop at {DEMO_SUPPLIER_NAME}"
+        )

@@ -11,7 +11,9 @@
 =========================================  ====================================================
 
 All three sign in with the password ``marketplace-demo``. The catalog generator is in
-:mod:`.demo_products` (re-exported here).
+:mod:`.demo_products` (re-exported here). ``marketplace demo setup`` (``make serve``) wires
+the organization to the buyer sandbox (:mod:`.demo_wiring`); :class:`DemoInfo` then names
+the connection.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from marketplace.services.accounts import (
 from marketplace.services.catalog import seed_catalog
 from marketplace.services.clock import utcnow
 from marketplace.services.demo_products import generate_products, generate_sellers
+from marketplace.services.demo_wiring import find_demo_connection
 from marketplace.services.ports import Clock, UnitOfWorkFactory
 
 __all__ = [
@@ -66,6 +69,9 @@ class DemoInfo:
     password: str
     products: int  # products in the catalog
     created: bool  # True when this call created the organization
+    connection_id: str | None = None  # the Coupa connection to the buyer sandbox, once wired
+    invoice_endpoint: str | None = None  # the sandbox's invoice inbox
+    sandbox_url: str | None = None  # the sandbox's home page (Shop Online)
 
 
 def seed_demo(
@@ -93,6 +99,7 @@ def seed_demo(
         count = uow.catalog.count_products()
     if count == 0 and products > 0:
         count = seed_catalog(uow_factory, products)
+    wired = find_demo_connection(uow_factory, organization.id)
     return DemoInfo(
         organization_id=organization.id,
         organization_name=organization.name,
@@ -104,6 +111,9 @@ def seed_demo(
         password=DEMO_ADMIN_PASSWORD,
         products=count,
         created=admin is None,
+        connection_id=wired.id if wired else None,
+        invoice_endpoint=wired.invoice_endpoint if wired else None,
+        sandbox_url=wired.approval_redirect_url if wired else None,
     )
 
 

@@ -32,6 +32,7 @@ class Server:
         self.seeded = 0
         self.settings: Settings | None = None
         self.run: dict[str, Any] = {}
+        self.options: dict[str, Any] = {}
 
     def seed_demo(self, uow_factory: Any) -> DemoInfo:
         self.storage.calls.append("seed_demo")
@@ -43,9 +44,13 @@ class Server:
         self.settings = settings
         return "the app"
 
-    def uvicorn_run(self, app: str, *, host: str, port: int) -> None:
+    def configure_logging(self, log_format: str, level: str) -> None:
+        self.storage.calls.append(f"configure_logging({log_format}, {level})")
+
+    def uvicorn_run(self, app: str, *, host: str, port: int, **options: Any) -> None:
         self.storage.calls.append("uvicorn.run")
         self.run = {"app": app, "host": host, "port": port}
+        self.options = options
 
 
 class FakeWorker:
@@ -78,6 +83,7 @@ def server(monkeypatch: pytest.MonkeyPatch, storage: FakeStorage, worker: FakeWo
     monkeypatch.setattr("marketplace.cli.serve.create_app", fake.create_app)
     monkeypatch.setattr("marketplace.cli.serve.uvicorn.run", fake.uvicorn_run)
     monkeypatch.setattr("marketplace.cli.serve.Worker", worker)
+    monkeypatch.setattr("marketplace.cli.serve.configure_logging", fake.configure_logging)
     return fake
 
 
@@ -89,6 +95,7 @@ def test_serve_migrates_then_seeds_the_demo_then_serves(
     assert result.exit_code == 0, result.output
     assert storage.upgraded == ["sqlite:///unit.db"]
     assert [call for call in storage.calls if call != "open_database"] == [
+        "configure_logging(text, INFO)",
         "upgrade",
         "seed_demo",
         "worker.start",
@@ -97,6 +104,20 @@ def test_serve_migrates_then_seeds_the_demo_then_serves(
         "worker.stop",
     ]
     assert server.run == {"app": "the app", "host": "127.0.0.1", "port": 8000}
+
+
+def test_serve_sets_up_logging_first_and_starts_uvicorn_with_timeouts(
+    invoke: Invoke, server: Server, storage: FakeStorage
+) -> None:
+    result = invoke("serve", env={"MARKETPLACE_LOG_FORMAT": "json"})
+
+    assert result.exit_code == 0, result.output
+    assert storage.calls[0] == "configure_logging(json, INFO)"
+    assert server.options == {
+        "log_config": None,  # uvicorn logs through ours (JSON here, secrets masked)
+        "timeout_keep_alive": 5,
+        "timeout_graceful_shutdown": 30,
+    }
 
 
 def test_serve_bills_daily_with_the_base_url_host_and_the_tax_rate(
