@@ -32,7 +32,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
@@ -44,9 +44,6 @@ from billing_receiver import (
     CoupaBuyer,
     Delivery,
     Receiver,
-    add_billing_catalog,
-    coupa_buyer,
-    invoice_receiver,
     order_subscription,
 )
 from punchout_web import SECRET
@@ -69,7 +66,6 @@ from marketplace.domain.punchout import RequestStatus, SubscriptionRequest
 from marketplace.services.billing import run_billing
 from marketplace.services.clock import utcnow
 from marketplace.services.delivery import DEFAULT_LEASE, DeliveryReport, deliver_due, replay
-from marketplace.services.secret_box import FernetSecretBox
 from marketplace.storage.database import Database
 from marketplace.storage.tables import delivery_attempts
 from marketplace.worker.runner import Worker, senders_for
@@ -84,42 +80,6 @@ DRAINED = 2000
 
 
 # -- fixtures --------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def environ(database_url: str, tmp_path: Path) -> dict[str, str]:
-    """The environment ``marketplace`` runs with over the test's database."""
-    return {
-        "MARKETPLACE_DATABASE_URL": database_url,
-        "MARKETPLACE_SECRET_KEY": "billing-integration-tests",
-        "MARKETPLACE_VAR_DIR": str(tmp_path / "var"),
-        "MARKETPLACE_BASE_URL": "https://market.example",
-        "MARKETPLACE_DEMO": "0",
-    }
-
-
-@pytest.fixture
-def settings(environ: dict[str, str]) -> Settings:
-    return Settings.from_env(environ)
-
-
-@pytest.fixture
-def box(settings: Settings) -> FernetSecretBox:
-    """The box the worker opens connection secrets with (the settings' secret key)."""
-    return FernetSecretBox([settings.secret_key.reveal()])
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    with invoice_receiver() as listening:
-        yield listening
-
-
-@pytest.fixture
-def buyer(database: Database, box: FernetSecretBox, receiver: Receiver) -> CoupaBuyer:
-    """Acme with Coupa in production and a connection invoicing to the receiver."""
-    add_billing_catalog(database.unit_of_work)
-    return coupa_buyer(database.unit_of_work, box, receiver.url, secret=SECRET)
 
 
 @pytest.fixture

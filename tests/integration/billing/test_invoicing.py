@@ -20,9 +20,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from billing_receiver import (
@@ -34,7 +32,6 @@ from billing_receiver import (
     Receiver,
     add_billing_catalog,
     coupa_buyer,
-    invoice_receiver,
     order_subscription,
     place_order,
 )
@@ -72,42 +69,6 @@ DOCTYPE = '<!DOCTYPE cXML SYSTEM "http://xml.cxml.org/schemas/cXML/1.2.020/Invoi
 
 
 # -- fixtures --------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def environ(database_url: str, tmp_path: Path) -> dict[str, str]:
-    """The environment ``marketplace`` runs with over the test's database."""
-    return {
-        "MARKETPLACE_DATABASE_URL": database_url,
-        "MARKETPLACE_SECRET_KEY": "billing-integration-tests",
-        "MARKETPLACE_VAR_DIR": str(tmp_path / "var"),
-        "MARKETPLACE_BASE_URL": "https://market.example",
-        "MARKETPLACE_DEMO": "0",
-    }
-
-
-@pytest.fixture
-def settings(environ: dict[str, str]) -> Settings:
-    return Settings.from_env(environ)
-
-
-@pytest.fixture
-def box(settings: Settings) -> FernetSecretBox:
-    """The box the worker opens connection secrets with (the settings' secret key)."""
-    return FernetSecretBox([settings.secret_key.reveal()])
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    with invoice_receiver() as listening:
-        yield listening
-
-
-@pytest.fixture
-def buyer(database: Database, box: FernetSecretBox, receiver: Receiver) -> CoupaBuyer:
-    """Acme with Coupa in production and a connection invoicing to the receiver."""
-    add_billing_catalog(database.unit_of_work)
-    return coupa_buyer(database.unit_of_work, box, receiver.url, secret=SECRET)
 
 
 @pytest.fixture
