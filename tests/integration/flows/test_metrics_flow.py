@@ -9,10 +9,6 @@ the database's figures are what is checked.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,8 +17,6 @@ from fastapi.testclient import TestClient
 from metrics_support import sample
 from orders_support import (
     CXML_HEADERS,
-    add_catalog,
-    empty_postgres_tables,
     order_items,
     order_request,
     pending_request,
@@ -31,62 +25,19 @@ from orders_support import (
 )
 from punchout_web import configure, connect, setup_request, start_page_url
 
-from marketplace.config import Settings
 from marketplace.domain.charges import OfferChoice
 from marketplace.domain.outbox import AttemptOutcome, MessageKind
 from marketplace.services import accounts
 from marketplace.services.billing import run_billing
 from marketplace.services.secret_box import FernetSecretBox
 from marketplace.storage import migrate
-from marketplace.storage.database import Database, open_database
-from marketplace.web.app import create_app
+from marketplace.storage.database import Database
 from marketplace.worker.runner import Worker
 from marketplace.worker.senders import SmtpMailSender
 
 pytestmark = pytest.mark.integration
 
-BASE_URL = "http://127.0.0.1:8000"
-BACKENDS = ["sqlite", *(["postgresql"] if os.environ.get("MARKETPLACE_TEST_POSTGRES_URL") else [])]
 TWO_USERS = OfferChoice(12, {"users": 2})
-
-
-@pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A migrated database holding nothing, on each backend, for this test alone."""
-    if request.param == "sqlite":
-        path = tmp_path / "marketplace.db"
-        shutil.copyfile(request.getfixturevalue("migrated_sqlite_file"), path)
-        return f"sqlite:///{path}"
-    url: str = request.getfixturevalue("migrated_postgres_url")
-    empty_postgres_tables(url)
-    return url
-
-
-@pytest.fixture
-def database(database_url: str) -> Iterator[Database]:
-    opened = open_database(database_url)
-    add_catalog(opened.unit_of_work)
-    yield opened
-    opened.dispose()
-
-
-@pytest.fixture
-def app(database_url: str, database: Database, tmp_path: Path) -> FastAPI:
-    settings = Settings.from_env(
-        {
-            "MARKETPLACE_VAR_DIR": str(tmp_path / "var"),
-            "MARKETPLACE_DATABASE_URL": database_url,
-            "MARKETPLACE_SECRET_KEY": "metrics-flow-tests",
-            "MARKETPLACE_BASE_URL": BASE_URL,
-        }
-    )
-    return create_app(settings, database=database)
-
-
-@pytest.fixture
-def client(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app, base_url=BASE_URL) as test_client:
-        yield test_client
 
 
 @pytest.fixture

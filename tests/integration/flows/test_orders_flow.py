@@ -15,12 +15,9 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import os
-import shutil
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,8 +26,6 @@ from fastapi.testclient import TestClient
 from orders_support import (
     OFFER_ID,
     OrderAnswer,
-    add_catalog,
-    empty_postgres_tables,
     order_items,
     order_request,
     pending_request,
@@ -43,7 +38,6 @@ from punchout_web import USER_EMAIL, admin_headers, configure, connect, setup_re
 
 from cxml.models.common import ItemID
 from cxml.models.order import OrderType
-from marketplace.config import Settings
 from marketplace.domain.charges import OfferChoice
 from marketplace.domain.orders import PurchaseOrder
 from marketplace.domain.outbox import AttemptOutcome, MessageKind, OutboxMessage
@@ -52,60 +46,18 @@ from marketplace.services import accounts
 from marketplace.services import agreements as agreement_service
 from marketplace.services.authentication import principal_for
 from marketplace.services.secret_box import FernetSecretBox
-from marketplace.storage.database import Database, open_database
+from marketplace.storage.database import Database
 from marketplace.storage.orders import SqlOrderRepository
-from marketplace.web.app import create_app
 from marketplace.worker.runner import Worker
 from marketplace.worker.senders import SmtpMailSender
 
 pytestmark = pytest.mark.integration
 
-BASE_URL = "http://127.0.0.1:8000"
-BACKENDS = ["sqlite", *(["postgresql"] if os.environ.get("MARKETPLACE_TEST_POSTGRES_URL") else [])]
 TWO_USERS = OfferChoice(12, {"users": 2})
 PO = "PO-6112"
 
 
 # -- fixtures --------------------------------------------------------------------------------
-
-
-@pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A migrated database holding nothing, on each backend, for this test alone."""
-    if request.param == "sqlite":
-        path = tmp_path / "marketplace.db"
-        shutil.copyfile(request.getfixturevalue("migrated_sqlite_file"), path)
-        return f"sqlite:///{path}"
-    url: str = request.getfixturevalue("migrated_postgres_url")
-    empty_postgres_tables(url)
-    return url
-
-
-@pytest.fixture
-def database(database_url: str) -> Iterator[Database]:
-    opened = open_database(database_url)
-    add_catalog(opened.unit_of_work)
-    yield opened
-    opened.dispose()
-
-
-@pytest.fixture
-def app(database_url: str, database: Database, tmp_path: Path) -> FastAPI:
-    settings = Settings.from_env(
-        {
-            "MARKETPLACE_VAR_DIR": str(tmp_path / "var"),
-            "MARKETPLACE_DATABASE_URL": database_url,
-            "MARKETPLACE_SECRET_KEY": "order-flow-tests",
-            "MARKETPLACE_BASE_URL": BASE_URL,
-        }
-    )
-    return create_app(settings, database=database)
-
-
-@pytest.fixture
-def client(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app, base_url=BASE_URL) as test_client:
-        yield test_client
 
 
 @pytest.fixture
@@ -540,5 +492,5 @@ def test_a_document_other_than_an_order_request_is_450_and_names_the_right_url(
     assert (answer.http, answer.code) == (400, 450)
     assert "OrderRequest" in answer.text
     assert "PunchOutSetupRequest" in answer.text
-    assert f"{BASE_URL}/cxml/punchout" in answer.text
+    assert "http://127.0.0.1:8000/cxml/punchout" in answer.text  # the app's base URL
     assert agreements(client, admin) == []
