@@ -328,9 +328,10 @@ def _agreement_for(
             uow.agreements.update(final)
             return final
     trial_days = 0
-    product = uow.catalog.get_product(request.product_id)
-    if product is not None:
-        trial_days = next((o.trial_days for o in product.offers if o.id == request.offer_id), 0)
+    if request.pricing_model is PricingModel.FREE_TRIAL:  # only trials need the offer's terms
+        product = uow.catalog.get_product(request.product_id)
+        offers = product.offers if product is not None else ()
+        trial_days = next((o.trial_days for o in offers if o.id == request.offer_id), 0)
     agreement = Agreement(
         id="agmt-" + secrets.token_hex(8),
         organization_id=request.organization_id,
