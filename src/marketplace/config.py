@@ -14,6 +14,9 @@ Variables (all optional):
   stored, not sent.
 - ``MARKETPLACE_SECRET_KEY``: signing and encryption key; if unset, one is generated once
   into ``{var_dir}/secret_key`` (mode 0600) and read back on later starts.
+- ``MARKETPLACE_SECRET_KEY_PREVIOUS``: earlier secret keys, comma-separated, newest first,
+  while the key is rotated: connection secrets sealed with them still open (``marketplace
+  secrets reseal`` re-seals them with the current key); default none.
 - ``MARKETPLACE_VAR_DIR``: the folder for local state; default ``./var``.
 - ``MARKETPLACE_CXML_DTD_DIR``: the official cXML DTDs; default ``../shared/cxml-dtd``
   beside the project checkout when that folder exists.
@@ -26,6 +29,13 @@ Variables (all optional):
   the limit off.
 - ``MARKETPLACE_MAX_BODY_BYTES``: the largest request body the JSON API and the pages take
   (413 beyond it); default ``1048576`` (1 MiB). cXML documents have their own cap (5 MiB).
+- ``MARKETPLACE_DATABASE_POOL_SIZE`` / ``MARKETPLACE_DATABASE_MAX_OVERFLOW``: the
+  PostgreSQL connections each app process keeps open, and how many more it may open under
+  load; default ``5`` / ``10`` (SQLAlchemy's). Every process has its own pool: keep their sum
+  under the server's ``max_connections``.
+- ``MARKETPLACE_OUTBOX_LEASE_SECONDS``: how long a worker holds the messages it claimed
+  before another worker may take them over (a worker killed mid-round leaves them this
+  long); default ``120``.
 - ``MARKETPLACE_LOG_FORMAT``: ``text`` (for people, the default) or ``json`` (one object a
   line, for log collectors); ``MARKETPLACE_LOG_LEVEL``: default ``INFO``.
 """
@@ -45,6 +55,9 @@ from typing import Literal
 DEFAULT_CXML_RATE = 20.0
 DEFAULT_CXML_BURST = 100
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+DEFAULT_POOL_SIZE = 5
+DEFAULT_MAX_OVERFLOW = 10
+DEFAULT_OUTBOX_LEASE_SECONDS = 120.0
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -96,6 +109,15 @@ class Settings:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     log_format: Literal["text", "json"] = "text"
     log_level: str = "INFO"
+    previous_secret_keys: tuple[Secret, ...] = ()
+    database_pool_size: int = DEFAULT_POOL_SIZE
+    database_max_overflow: int = DEFAULT_MAX_OVERFLOW
+    outbox_lease_seconds: float = DEFAULT_OUTBOX_LEASE_SECONDS
+
+    def secret_keys(self) -> tuple[str, ...]:
+        """The secret key and the previous ones, newest first, revealed (for sealing secrets:
+        the first seals, every one opens)."""
+        return (self.secret_key.reveal(), *(key.reveal() for key in self.previous_secret_keys))
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -133,6 +155,32 @@ class Settings:
             ),
             log_format=_parse_log_format(get("LOG_FORMAT") or "text"),
             log_level=_parse_log_level(get("LOG_LEVEL") or "INFO"),
+            previous_secret_keys=tuple(
+                Secret(key.strip())
+                for key in (get("SECRET_KEY_PREVIOUS") or "").split(",")
+                if key.strip()
+            ),
+            database_pool_size=int(
+                _parse_number(
+                    "MARKETPLACE_DATABASE_POOL_SIZE",
+                    get("DATABASE_POOL_SIZE"),
+                    DEFAULT_POOL_SIZE,
+                    1,
+                )
+            ),
+            database_max_overflow=int(
+                _parse_number(
+                    "MARKETPLACE_DATABASE_MAX_OVERFLOW",
+                    get("DATABASE_MAX_OVERFLOW"),
+                    DEFAULT_MAX_OVERFLOW,
+                )
+            ),
+            outbox_lease_seconds=_parse_number(
+                "MARKETPLACE_OUTBOX_LEASE_SECONDS",
+                get("OUTBOX_LEASE_SECONDS"),
+                DEFAULT_OUTBOX_LEASE_SECONDS,
+                1,
+            ),
         )
 
 

@@ -7,7 +7,8 @@
   answers the next two posts 500, then 200 again; ``hold_next()`` keeps the next post
   waiting, unanswered, until ``release()`` (to kill a worker in the middle of a delivery).
   Every answer carries a cXML ``Response/Status`` with the HTTP status as its code, as Coupa
-  answers (200, 400 "Bad Request", 500 "Internal Server Error").
+  answers (200, 400 "Bad Request", 500 "Internal Server Error"). ``held()`` is the post being
+  held, with the sender's port (to tell which process sent it).
 - :func:`coupa_buyer`: an organization with Coupa in production (billing integration on) and a
   Coupa connection whose invoice endpoint is the receiver, made through the services;
   :func:`add_billing_catalog` the three products billed in three ways; :func:`place_order`
@@ -83,6 +84,7 @@ class Delivery:
     invoice_id: str | None
     shared_secret: str | None
     answered: int | None
+    client_port: int | None = None
 
 
 @dataclass
@@ -93,6 +95,7 @@ class Receiver:
     _deliveries: list[Delivery] = field(default_factory=list, repr=False)
     _script: list[int] = field(default_factory=list, repr=False)
     _hold_next: bool = field(default=False, repr=False)
+    _held: int | None = field(default=None, repr=False)
     _released: threading.Event = field(default_factory=threading.Event, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -110,6 +113,13 @@ class Receiver:
         """Let a held post go on (it is answered 200 if its sender is still there)."""
         self._released.set()
 
+    def held(self) -> Delivery | None:
+        """The post kept waiting by :meth:`hold_next`, once it came (until released)."""
+        with self._lock:
+            if self._held is None or self._released.is_set():
+                return None
+            return self._deliveries[self._held]
+
     @property
     def deliveries(self) -> list[Delivery]:
         """Every post so far, in the order they came."""
@@ -120,13 +130,15 @@ class Receiver:
         """How many times each payloadID was answered 200."""
         return Counter(d.payload_id for d in self.deliveries if d.answered == 200 and d.payload_id)
 
-    def _receive(self, body: bytes) -> tuple[int, int, bool]:
+    def _receive(self, body: bytes, client_port: int) -> tuple[int, int, bool]:
         """Record a post; its index, the status to answer and whether to hold it."""
-        delivery = _read(body)
+        delivery = dataclasses.replace(_read(body), client_port=client_port)
         with self._lock:
             self._deliveries.append(delivery)
             status = self._script.pop(0) if self._script else 200
             held, self._hold_next = self._hold_next, False
+            if held:
+                self._held = len(self._deliveries) - 1
             return len(self._deliveries) - 1, status, held
 
     def _answered(self, index: int, status: int) -> None:
@@ -153,7 +165,7 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
 
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            index, status, held = receiver._receive(body)
+            index, status, held = receiver._receive(body, self.client_address[1])
             if held:
                 receiver._released.wait(timeout=DEADLINE * 2)
             answer = cxml.serialize(cxml.status_response(status))

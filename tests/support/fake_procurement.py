@@ -126,6 +126,15 @@ class FakeProcurementRepository(FakeRepository):
             raise NotFoundError(f"secret {secret_id} does not exist")
         self._data.secrets[secret_id] = dataclasses.replace(secret, expires_at=as_utc(expires_at))
 
+    def list_all_secrets(self) -> Sequence[ConnectionSecret]:
+        return tuple(sorted(self._data.secrets.values(), key=lambda s: (s.created_at, s.id)))
+
+    def replace_sealed(self, secret_id: str, sealed: str) -> None:
+        secret = self._data.secrets.get(secret_id)
+        if secret is None:
+            raise NotFoundError(f"secret {secret_id} does not exist")
+        self._data.secrets[secret_id] = dataclasses.replace(secret, sealed=sealed)
+
     def _check_connection(self, connection: PortalConnection) -> None:
         require_row(self._data.organizations, connection.organization_id, "organization")
         require_row(self._data.accounts, connection.account_id, "account")

@@ -6,8 +6,8 @@ Settings come from ``MARKETPLACE_*`` variables; flags override them.
 
 One module per command group: ``serve``, ``db``, ``orgs`` (``org`` and ``account``),
 ``keys`` (``key``), ``catalog``, ``procurement``, ``billing`` (``billing`` and ``seller``),
-``worker``, and ``demo`` (its parts in ``demo_*``); ``errors`` turns every failure into one
-``error: …`` line, ``output`` prints.
+``worker``, ``secret_keys`` (``secrets``), and ``demo`` (its parts in ``demo_*``);
+``errors`` turns every failure into one ``error: …`` line, ``output`` prints.
 """
 
 from __future__ import annotations
@@ -17,7 +17,18 @@ import os
 import click
 
 # The modules, not their commands, are bound here: ``marketplace.cli.serve`` stays the module.
-from marketplace.cli import billing, catalog, db, demo, keys, orgs, procurement, serve, worker
+from marketplace.cli import (
+    billing,
+    catalog,
+    db,
+    demo,
+    keys,
+    orgs,
+    procurement,
+    secret_keys,
+    serve,
+    worker,
+)
 from marketplace.cli.context import CliState
 from marketplace.cli.errors import MarketplaceGroup
 
@@ -63,5 +74,6 @@ for _command in (
     billing.billing,
     billing.seller,
     worker.worker,
+    secret_keys.secrets_group,
 ):
     main.add_command(_command)

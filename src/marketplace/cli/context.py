@@ -16,7 +16,14 @@ from marketplace.config import Settings
 from marketplace.storage import migrate
 from marketplace.storage.database import Database, normalize_url, open_database
 
-__all__ = ["CliState", "checked_database_url", "open_store", "shown_url", "state"]
+__all__ = [
+    "CliState",
+    "checked_database_url",
+    "open_store",
+    "refuse_sqlite",
+    "shown_url",
+    "state",
+]
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,17 @@ def checked_database_url(url: str) -> str:
     except ArgumentError as exc:
         fail(f"cannot use the database URL {shown_url(url)!r}: {first_line(exc)}")
     return url
+
+
+def refuse_sqlite(url: str, option: str) -> None:
+    """A one-line error when ``url`` is an SQLite database: ``option`` (several processes)
+    needs PostgreSQL. SQLite lets one process write at a time, so more processes would only
+    queue for its lock (and time out under load) rather than do more."""
+    if normalize_url(checked_database_url(url)).get_backend_name() == "sqlite":
+        fail(
+            f"{option} needs PostgreSQL (MARKETPLACE_DATABASE_URL=postgresql+psycopg://…): "
+            "SQLite lets one process write at a time, so run one process on it"
+        )
 
 
 @contextmanager

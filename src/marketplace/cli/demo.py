@@ -70,7 +70,7 @@ def prepare(
 ) -> Prepared:
     """Seed the demo, wire it to the sandbox behind ``api``, set up the sandbox's supplier."""
     info = demo_data.seed_demo(database.unit_of_work, products=products)
-    box = FernetSecretBox([settings.secret_key.reveal()])
+    box = FernetSecretBox(settings.secret_keys())
 
     def wire(new_secret: bool) -> DemoWiring:
         return wire_demo_procurement(

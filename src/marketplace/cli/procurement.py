@@ -188,7 +188,7 @@ def connect(
         enabled=not disabled,
     )
     settings = state().settings()
-    box = FernetSecretBox([settings.secret_key.reveal()])
+    box = FernetSecretBox(settings.secret_keys())
     with open_store(state().database_url()) as database:
         created = procurement.create_connection(
             database.unit_of_work(),
@@ -268,7 +268,7 @@ def rotate_secret(
 ) -> None:
     """Give a connection a new shared secret; the old one works for the grace period."""
     settings = state().settings()
-    box = FernetSecretBox([settings.secret_key.reveal()])
+    box = FernetSecretBox(settings.secret_keys())
     with open_store(state().database_url()) as database:
         rotated = procurement.rotate_secret(
             database.unit_of_work(),

@@ -50,6 +50,7 @@ __all__ = [
     "PunchoutRepository",
     "RateLimitRepository",
     "SecretBox",
+    "SecretResealer",
     "SendResult",
     "TokenTake",
     "UnitOfWork",
@@ -183,6 +184,14 @@ class ProcurementRepository(Protocol):
 
     def expire_secret(self, secret_id: str, expires_at: dt.datetime) -> None:
         """Set when a secret stops being accepted."""
+        ...
+
+    def list_all_secrets(self) -> Sequence[ConnectionSecret]:
+        """Every connection's secrets, oldest first (to re-seal them all)."""
+        ...
+
+    def replace_sealed(self, secret_id: str, sealed: str) -> None:
+        """Store a new sealed form of the same secret (``NotFoundError`` for an unknown id)."""
         ...
 
 
@@ -462,6 +471,14 @@ class SecretBox(Protocol):
 
     def open(self, sealed: str) -> str:
         """The plaintext; raises ``ValueError`` when ``sealed`` is not one of ours."""
+        ...
+
+
+class SecretResealer(Protocol):
+    """Seals a sealed secret again with the current key (``FernetSecretBox`` is one)."""
+
+    def reseal(self, sealed: str) -> str:
+        """The same secret sealed with the current key; ``ValueError`` when no key opens it."""
         ...
 
 

@@ -73,12 +73,24 @@ class Database:
         return f"Database({self.engine.url.render_as_string(hide_password=True)!r})"
 
 
-def open_database(url: str) -> Database:
-    """Open the SQLite or PostgreSQL database at ``url`` (raises ``ArgumentError`` for others)."""
+def open_database(
+    url: str, *, pool_size: int | None = None, max_overflow: int | None = None
+) -> Database:
+    """Open the SQLite or PostgreSQL database at ``url`` (raises ``ArgumentError`` for others).
+
+    ``pool_size`` and ``max_overflow`` size a PostgreSQL engine's connection pool (the
+    connections kept open, and how many more may be opened under load); None keeps
+    SQLAlchemy's defaults (5 and 10). SQLite ignores them.
+    """
     parsed = normalize_url(url)
     if parsed.get_backend_name() == "sqlite":
         return Database(_sqlite_engine(parsed))
-    return Database(create_engine(parsed, pool_pre_ping=True))
+    pool: dict[str, int] = {}
+    if pool_size is not None:
+        pool["pool_size"] = pool_size
+    if max_overflow is not None:
+        pool["max_overflow"] = max_overflow
+    return Database(create_engine(parsed, pool_pre_ping=True, **pool))
 
 
 def normalize_url(url: str | URL) -> URL:

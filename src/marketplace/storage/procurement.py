@@ -199,16 +199,26 @@ class SqlProcurementRepository:
             .where(connection_secrets.c.connection_id == connection_id)
             .order_by(connection_secrets.c.created_at.desc(), connection_secrets.c.id.desc())
         )
-        return tuple(
-            ConnectionSecret(
-                id=row.id,
-                connection_id=row.connection_id,
-                sealed=row.sealed,
-                created_at=row.created_at,
-                expires_at=row.expires_at,
+        return tuple(_secret(row) for row in rows)
+
+    def list_all_secrets(self) -> Sequence[ConnectionSecret]:
+        """Every connection's secrets, oldest first (``created_at``, then ``id``)."""
+        rows = self._connection.execute(
+            select(connection_secrets).order_by(
+                connection_secrets.c.created_at, connection_secrets.c.id
             )
-            for row in rows
         )
+        return tuple(_secret(row) for row in rows)
+
+    def replace_sealed(self, secret_id: str, sealed: str) -> None:
+        """Store a new sealed form of the same secret (``NotFoundError`` for an unknown id)."""
+        result = self._connection.execute(
+            update(connection_secrets)
+            .where(connection_secrets.c.id == secret_id)
+            .values(sealed=sealed)
+        )
+        if result.rowcount == 0:
+            raise NotFoundError(f"secret {secret_id} does not exist")
 
     def expire_secret(self, secret_id: str, expires_at: dt.datetime) -> None:
         """Set when the secret stops being accepted (``NotFoundError`` for an unknown id)."""
@@ -219,6 +229,16 @@ class SqlProcurementRepository:
         )
         if result.rowcount == 0:
             raise NotFoundError(f"secret {secret_id} does not exist")
+
+
+def _secret(row: AnyRow) -> ConnectionSecret:
+    return ConnectionSecret(
+        id=row.id,
+        connection_id=row.connection_id,
+        sealed=row.sealed,
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+    )
 
 
 def _configuration_row(configuration: ProcurementConfiguration) -> dict[str, Any]:

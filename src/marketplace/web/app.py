@@ -1,7 +1,9 @@
-"""The marketplace web application factory."""
+"""The marketplace web application factory: :func:`create_app` for a given ``Settings``, and
+:func:`app_from_env` for uvicorn's worker processes (``marketplace serve --workers N``)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -13,6 +15,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from marketplace.config import Settings
+from marketplace.logs import configure_logging
 from marketplace.services import monitoring
 from marketplace.services.ports import DatabaseProbe
 from marketplace.services.secret_box import FernetSecretBox
@@ -54,7 +57,11 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
         # Imported here so that an app given its database (tests, tools) needs no SQL driver.
         from marketplace.storage.database import open_database
 
-        owned = open_database(settings.database_url)
+        owned = open_database(
+            settings.database_url,
+            pool_size=settings.database_pool_size,
+            max_overflow=settings.database_max_overflow,
+        )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -75,7 +82,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.database = database if database is not None else owned
     app.state.templates = make_templates()
-    app.state.secret_box = FernetSecretBox([settings.secret_key.reveal()])
+    app.state.secret_box = FernetSecretBox(settings.secret_keys())
     app.state.metrics = Metrics(app.state.database.unit_of_work)
     install_error_handlers(app)
     # The last added runs first: the request id is there for everything the others log.
@@ -99,6 +106,19 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     app.include_router(metrics.router)
     _add_health_routes(app)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The app for the settings in this process's ``MARKETPLACE_*`` environment, logging set up.
+
+    uvicorn calls it in each worker process it starts (``uvicorn --factory
+    marketplace.web.app:app_from_env``, which ``marketplace serve --workers N`` runs): a child
+    process gets its settings only through the environment, which the parent fills in
+    beforehand. The database must already be migrated.
+    """
+    settings = Settings.from_env(os.environ)
+    configure_logging(settings.log_format, settings.log_level)
+    return create_app(settings)
 
 
 def _add_health_routes(app: FastAPI) -> None:

@@ -27,13 +27,13 @@ from marketplace.config import Settings
 from marketplace.domain.outbox import AttemptOutcome, MessageKind
 from marketplace.services.billing import BillingReport, run_billing
 from marketplace.services.clock import utcnow
-from marketplace.services.delivery import DeliveryReport, deliver_due
+from marketplace.services.delivery import DEFAULT_LEASE, DeliveryReport, deliver_due
 from marketplace.services.invoice_delivery import secret_inserter
 from marketplace.services.ports import MessageSender, UnitOfWorkFactory
 from marketplace.services.secret_box import FernetSecretBox
 from marketplace.worker.senders import HttpDocumentSender, mail_sender_for
 
-__all__ = ["BILLING_RETRY", "DailyBilling", "Worker", "billing_for", "senders_for"]
+__all__ = ["BILLING_RETRY", "DailyBilling", "Worker", "billing_for", "lease_for", "senders_for"]
 
 _log = logging.getLogger(__name__)
 IDLE_SECONDS = 1.0
@@ -56,6 +56,11 @@ def billing_for(settings: Settings) -> DailyBilling:
     )
 
 
+def lease_for(settings: Settings) -> dt.timedelta:
+    """How long the worker holds what it claims (``MARKETPLACE_OUTBOX_LEASE_SECONDS``)."""
+    return dt.timedelta(seconds=settings.outbox_lease_seconds)
+
+
 def senders_for(
     settings: Settings, units: UnitOfWorkFactory | None = None
 ) -> dict[MessageKind, MessageSender]:
@@ -63,7 +68,7 @@ def senders_for(
     connection's shared secret put in as they leave, when ``units`` is given)."""
     prepare = None
     if units is not None:
-        box = FernetSecretBox([settings.secret_key.reveal()])
+        box = FernetSecretBox(settings.secret_keys())
         prepare = secret_inserter(units, box)
     http = HttpDocumentSender(prepare=prepare)
     return {
@@ -83,6 +88,7 @@ class Worker:
     idle_seconds: float = IDLE_SECONDS
     batch: int = 50
     billing: DailyBilling | None = None
+    lease: dt.timedelta = DEFAULT_LEASE
     today: Callable[[], dt.date] = field(default=lambda: utcnow().date())
     monotonic: Callable[[], float] = time.monotonic
 
@@ -126,7 +132,7 @@ class Worker:
         self.bill_if_due()
         total = DeliveryReport()
         while True:
-            report = deliver_due(self.units, self.senders, limit=self.batch)
+            report = deliver_due(self.units, self.senders, limit=self.batch, lease=self.lease)
             total.claimed += report.claimed
             for outcome, count in report.outcomes.items():
                 total.outcomes[outcome] = total.count(outcome) + count

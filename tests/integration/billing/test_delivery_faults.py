@@ -9,8 +9,8 @@ PostgreSQL where configured), to a receiver on loopback that answers as scripted
 - ``marketplace worker`` killed (SIGKILL) while the receiver holds its post: a worker
   started again leaves the leased invoice alone; once the lease is over it is delivered,
   with the same payloadID and invoiceID as the post that was cut off. The lease is two
-  minutes (``DEFAULT_LEASE``, not configurable): the round after it runs in-process with a
-  clock past the lease rather than waiting;
+  minutes (``DEFAULT_LEASE``; ``MARKETPLACE_OUTBOX_LEASE_SECONDS`` changes it): the round
+  after it runs in-process with a clock past the lease rather than waiting;
 - a worker that outlasts its lease (its post held by the receiver while another worker, its
   clock past the lease, takes the invoice over and delivers it) must not undo that delivery
   with its late result;

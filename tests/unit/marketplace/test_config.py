@@ -174,3 +174,46 @@ def test_bad_operations_settings_say_what_is_wrong(
 ) -> None:
     with pytest.raises(SettingsError, match=message):
         Settings.from_env(env_for(tmp_path, SECRET_KEY="k", **{name: value}))
+
+
+def test_previous_secret_keys_come_after_the_current_one_and_stay_hidden(tmp_path: Path) -> None:
+    settings = Settings.from_env(
+        env_for(tmp_path, SECRET_KEY="current", SECRET_KEY_PREVIOUS=" older , oldest,,")
+    )
+
+    assert settings.secret_keys() == ("current", "older", "oldest")
+    assert "older" not in repr(settings)
+
+
+def test_without_previous_keys_there_is_the_current_key_alone(tmp_path: Path) -> None:
+    settings = Settings.from_env(env_for(tmp_path, SECRET_KEY="current"))
+
+    assert settings.secret_keys() == ("current",)
+
+
+def test_pool_sizes_and_the_outbox_lease_have_defaults_and_can_be_set(tmp_path: Path) -> None:
+    default = Settings.from_env(env_for(tmp_path))
+    tuned = Settings.from_env(
+        env_for(tmp_path, DATABASE_POOL_SIZE="20", DATABASE_MAX_OVERFLOW="0",
+                OUTBOX_LEASE_SECONDS="30")
+    )  # fmt: skip
+
+    assert (default.database_pool_size, default.database_max_overflow) == (5, 10)
+    assert default.outbox_lease_seconds == 120
+    assert (tuned.database_pool_size, tuned.database_max_overflow) == (20, 0)
+    assert tuned.outbox_lease_seconds == 30
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("DATABASE_POOL_SIZE", "0", "MARKETPLACE_DATABASE_POOL_SIZE must be at least 1"),
+        ("DATABASE_MAX_OVERFLOW", "many", "MARKETPLACE_DATABASE_MAX_OVERFLOW must be a whole"),
+        ("OUTBOX_LEASE_SECONDS", "0.5", "MARKETPLACE_OUTBOX_LEASE_SECONDS must be at least 1"),
+    ],
+)
+def test_bad_pool_sizes_and_leases_are_refused_with_the_variable_named(
+    tmp_path: Path, name: str, value: str, message: str
+) -> None:
+    with pytest.raises(SettingsError, match=message):
+        Settings.from_env(env_for(tmp_path, **{name: value}))

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import datetime as dt
+import os
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -33,6 +36,7 @@ class Server:
         self.settings: Settings | None = None
         self.run: dict[str, Any] = {}
         self.options: dict[str, Any] = {}
+        self.environ: dict[str, str] = {}
 
     def seed_demo(self, uow_factory: Any) -> DemoInfo:
         self.storage.calls.append("seed_demo")
@@ -51,6 +55,7 @@ class Server:
         self.storage.calls.append("uvicorn.run")
         self.run = {"app": app, "host": host, "port": port}
         self.options = options
+        self.environ = dict(os.environ)  # what spawned app processes would start with
 
 
 class FakeWorker:
@@ -59,9 +64,14 @@ class FakeWorker:
     def __init__(self, storage: FakeStorage) -> None:
         self.storage = storage
         self.billing: DailyBilling | None = None
+        self.lease: dt.timedelta | None = None
+        self.environ_after: dict[str, str] = {}
 
-    def __call__(self, units: Any, senders: Any, *, billing: DailyBilling | None) -> FakeWorker:
+    def __call__(
+        self, units: Any, senders: Any, *, billing: DailyBilling | None, lease: dt.timedelta
+    ) -> FakeWorker:
         self.billing = billing
+        self.lease = lease
         return self
 
     def start_thread(self) -> None:
@@ -69,6 +79,7 @@ class FakeWorker:
 
     def stop(self) -> None:
         self.storage.calls.append("worker.stop")
+        self.environ_after = dict(os.environ)  # once uvicorn.run has returned
 
 
 @pytest.fixture
@@ -211,3 +222,82 @@ def test_serve_reports_a_bad_port_in_the_environment_in_one_line(
     assert result.exit_code == 1
     assert result.stderr == "error: MARKETPLACE_PORT must be a number, not 'eighty'\n"
     assert storage.calls == []
+
+
+# -- several app processes (--workers) -------------------------------------------------------
+
+POSTGRES = {"MARKETPLACE_DATABASE_URL": "postgresql+psycopg://db.internal/marketplace"}
+
+
+def test_serve_workers_refuses_sqlite_in_one_line_before_doing_anything(
+    invoke: Invoke, server: Server, storage: FakeStorage
+) -> None:
+    result = invoke("serve", "--workers", "2")
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: --workers 2 needs PostgreSQL")
+    assert storage.calls == []
+
+
+def test_serve_workers_migrates_and_seeds_once_then_has_uvicorn_spawn_the_app_processes(
+    invoke: Invoke, server: Server, storage: FakeStorage
+) -> None:
+    result = invoke("serve", "--workers", "3", "--port", "9001", env=POSTGRES)
+
+    assert result.exit_code == 0, result.output
+    assert [call for call in storage.calls if call != "open_database"] == [
+        "configure_logging(text, INFO)",
+        "upgrade",
+        "seed_demo",
+        "worker.start",  # one worker thread, in this process beside uvicorn's supervisor
+        "uvicorn.run",
+        "worker.stop",
+    ]
+    assert server.run == {"app": "marketplace.web.app:app_from_env", "host": "127.0.0.1",
+                          "port": 9001}  # fmt: skip
+    assert (server.options["factory"], server.options["workers"]) == (True, 3)
+    assert server.options["timeout_graceful_shutdown"] == 30
+    assert "App processes: 3, sharing port 9001." in result.stdout
+
+
+def test_serve_workers_hands_the_flags_and_a_metrics_folder_to_the_app_processes(
+    invoke: Invoke, server: Server, worker: FakeWorker
+) -> None:
+    env = {**POSTGRES, "MARKETPLACE_PORT": "7000", "MARKETPLACE_LOG_FORMAT": "json"}
+
+    result = invoke("--database-url", "postgresql://db.other/m", "serve", "--workers", "2",
+                    "--port", "9001", "--no-demo", env=env)  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    children = server.environ
+    assert children["MARKETPLACE_PORT"] == "9001"
+    assert children["MARKETPLACE_DATABASE_URL"] == "postgresql://db.other/m"
+    assert children["MARKETPLACE_LOG_FORMAT"] == "json"
+    metrics_dir = Path(children["PROMETHEUS_MULTIPROC_DIR"])
+    assert metrics_dir.name.startswith("marketplace-metrics-")
+    assert not metrics_dir.exists(), "the temporary metrics folder is removed on the way out"
+    restored = worker.environ_after  # this process's own environment, after uvicorn.run
+    assert "PROMETHEUS_MULTIPROC_DIR" not in restored
+    assert restored["MARKETPLACE_PORT"] == "7000"
+
+
+def test_serve_workers_keeps_a_metrics_folder_the_operator_chose(
+    invoke: Invoke, server: Server, tmp_path: Path
+) -> None:
+    env = {**POSTGRES, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
+
+    result = invoke("serve", "--workers", "2", "--no-worker", env=env)
+
+    assert result.exit_code == 0, result.output
+    assert server.environ["PROMETHEUS_MULTIPROC_DIR"] == str(tmp_path)
+    assert tmp_path.is_dir()
+
+
+def test_serve_with_one_worker_serves_the_app_in_this_process(
+    invoke: Invoke, server: Server
+) -> None:
+    result = invoke("serve", "--workers", "1", env=POSTGRES)
+
+    assert result.exit_code == 0, result.output
+    assert server.run["app"] == "the app"
+    assert "workers" not in server.options
