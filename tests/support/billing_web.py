@@ -38,6 +38,7 @@ def add_agreement(
     *,
     payment_model: PaymentModel = PaymentModel.UPFRONT,
     starts_on: dt.date = TODAY,
+    ends_on: dt.date | None = dt.date(2099, 1, 1),
 ) -> Agreement:
     """An agreement of ``user_email``'s account on the Rich product's team contract."""
     with database.unit_of_work() as uow:
@@ -85,7 +86,7 @@ def add_agreement(
             choice=request.choice,
             charges=charges,
             starts_on=starts_on,
-            ends_on=dt.date(2099, 1, 1),
+            ends_on=ends_on,
             status=AgreementStatus.ACTIVE,
             created_at=NOW,
             updated_at=NOW,

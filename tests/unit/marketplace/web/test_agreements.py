@@ -3,84 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
+from billing_web import add_agreement
 from fastapi.testclient import TestClient
 from web_support import FakeDatabase, People, sign_in
 
-from marketplace.domain.agreements import Agreement, AgreementStatus, PaymentModel
-from marketplace.domain.catalog import PricingModel
-from marketplace.domain.charges import Charge, ChargeKind, OfferChoice
-from marketplace.domain.line_items import cart_lines
-from marketplace.domain.punchout import RequestStatus, SubscriptionRequest
+from marketplace.domain.agreements import Agreement
 from marketplace.services import accounts
 
 NOW = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)
 
 
-def add_agreement(
-    database: FakeDatabase, people: People, *, user_email: str, ends_on: dt.date | None
-) -> Agreement:
-    with database.unit_of_work() as uow:
-        user = uow.users.get_by_email(user_email)
-        assert user is not None
-        charges = (Charge(ChargeKind.UPFRONT, "12-month contract", Decimal("14400.00")),)
-        request = SubscriptionRequest(
-            id="sr-" + user.id[-6:],
-            organization_id=people.organization_id,
-            account_id=user.account_id,
-            user_id=user.id,
-            product_id="prod-rich",
-            product_title="Observability Suite",
-            seller_name="Northwind Software",
-            offer_id="offer-contract",
-            offer_name="Team contract",
-            pricing_model=PricingModel.SAAS_CONTRACT,
-            currency="USD",
-            choice=OfferChoice(12, {"users": 1}),
-            charges=charges,
-            lines=cart_lines(charges),
-            status=RequestStatus.AGREEMENT_CREATED,
-            test=False,
-            created_at=NOW,
-            updated_at=NOW,
-        )
-        uow.punchout.add_request(request)
-        agreement = Agreement(
-            id="agmt-" + user.id[-6:],
-            organization_id=people.organization_id,
-            account_id=user.account_id,
-            user_id=user.id,
-            request_id=request.id,
-            product_id="prod-rich",
-            product_title="Observability Suite",
-            seller_name="Northwind Software",
-            offer_id="offer-contract",
-            offer_name="Team contract",
-            pricing_model=PricingModel.SAAS_CONTRACT,
-            payment_model=PaymentModel.UPFRONT,
-            currency="USD",
-            choice=request.choice,
-            charges=charges,
-            starts_on=NOW.date(),
-            ends_on=ends_on,
-            status=AgreementStatus.ACTIVE,
-            created_at=NOW,
-            updated_at=NOW,
-            purchase_order_number="PO-6112",
-            purchase_order_lines=(1,),
-        )
-        uow.agreements.add(agreement)
-        uow.commit()
-    return agreement
-
-
 @pytest.fixture
 def agreement(database: FakeDatabase, people: People) -> Agreement:
-    return add_agreement(
-        database, people, user_email=people.buyer_email, ends_on=dt.date(2099, 3, 1)
-    )
+    return add_agreement(database, people.buyer_email)
 
 
 def test_the_api_lists_agreements_with_their_purchase_order(
@@ -103,7 +40,7 @@ def test_the_api_lists_agreements_with_their_purchase_order(
 def test_an_agreement_past_its_end_reads_as_expired(
     client: TestClient, database: FakeDatabase, people: People
 ) -> None:
-    add_agreement(database, people, user_email=people.buyer_email, ends_on=dt.date(2026, 4, 1))
+    add_agreement(database, people.buyer_email, ends_on=dt.date(2026, 4, 1))
 
     (item,) = client.get(
         "/api/v1/agreements", headers={"Authorization": f"Bearer {people.buyer_key}"}
