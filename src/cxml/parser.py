@@ -20,6 +20,7 @@ from lxml import etree
 
 from cxml.errors import CxmlError
 from cxml.models.envelope import (
+    DEFAULT_VERSION,
     Credential,
     DeploymentMode,
     Document,
@@ -29,6 +30,7 @@ from cxml.models.envelope import (
     Payload,
     Status,
 )
+from cxml.reading._fast import constructor
 from cxml.reading._xml import (
     Element,
     attr,
@@ -39,7 +41,6 @@ from cxml.reading._xml import (
     first,
     opt_attr,
     opt_lang,
-    required,
     tag_name,
     text,
 )
@@ -70,8 +71,13 @@ _INTERNAL_SUBSET = re.compile(
     + _LITERAL
     + rb"))?\s*\["
 )
+_XML_DECLARATION = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*\?>")
 _ASCII_COMPATIBLE = frozenset(("UTF-8", "UTF8", "US-ASCII", "ASCII", "ISO-8859-1", "LATIN1"))
 _local = threading.local()
+_credential = constructor(Credential)
+_party = constructor(Party)
+_header = constructor(Header)
+_document = constructor(Document)  # with the version filled in, as Document's own init does
 
 
 def _parser() -> etree.XMLParser:
@@ -103,7 +109,9 @@ def parse_xml(
     raw = _as_bytes(data)
     if len(raw) > max_bytes:
         raise CxmlError(f"document is {len(raw)} bytes; the limit is {max_bytes}", 406)
-    if raw.count(b"<") > max_elements:  # an upper bound of the element count, in C
+    # Every element takes at least four bytes (``<a/>``), so only a body longer than four
+    # bytes per allowed element can hold too many.
+    if len(raw) >= 4 * (max_elements + 1) and _element_bound(raw) > max_elements:
         raise CxmlError(f"document has more than {max_elements} elements", 406)
     if not raw[:4096].strip():
         raise CxmlError("empty document", 406)
@@ -119,6 +127,17 @@ def parse_xml(
     if entity is not None:
         raise CxmlError(f"the document refers to the undeclared entity {entity.text}", 406)
     return tree
+
+
+def _element_bound(raw: bytes) -> int:
+    """An upper bound of the elements in ``raw``, counted in C before anything is parsed.
+
+    Each element opens with one ``<`` not followed by ``/``, ``?`` or ``!``; end tags,
+    processing instructions, comments and the DOCTYPE are subtracted (a ``<`` inside a
+    comment or CDATA can only make the bound larger).
+    """
+    count = raw.count(b"<")
+    return count - raw.count(b"</") - raw.count(b"<?") - raw.count(b"<!")
 
 
 def _as_bytes(data: object) -> bytes:
@@ -147,7 +166,15 @@ def _refuse_declarations(raw: bytes, tree: etree._ElementTree) -> None:
     except LookupError:
         text = raw
     start = text.find(b"<!DOCTYPE")
-    while start != -1:
+    if start != -1 and b"<" not in _XML_DECLARATION.sub(b"", text[:start], count=1):
+        # Nothing but the XML declaration comes first, so this is the document's one DOCTYPE
+        # and nothing after it can declare anything: no need to scan the rest of the body.
+        if _INTERNAL_SUBSET.match(text, start):
+            raise CxmlError(
+                "the DOCTYPE has an internal subset; cXML documents never need one", 406
+            )
+        return
+    while start != -1:  # a comment or PI comes first: check every occurrence
         if _INTERNAL_SUBSET.match(text, start):
             raise CxmlError(
                 "the DOCTYPE has an internal subset; cXML documents never need one", 406
@@ -191,7 +218,7 @@ def _read_document(tree: etree._ElementTree) -> Document:
     if envelope is not Envelope.RESPONSE and header_element is None:
         fail(root, f"cXML with a {envelope.value} lacks the required Header element")
     payload, status = _read_body(body, envelope)
-    return Document(
+    return _document(
         payload_id=attr(root, "payloadID"),
         timestamp=datetime_attr(root, "timestamp"),
         payload=payload,
@@ -203,7 +230,7 @@ def _read_document(tree: etree._ElementTree) -> Document:
             else DeploymentMode.PRODUCTION
         ),
         lang=opt_lang(root),
-        version=_version(tree, payload),
+        version=_version(tree, payload) or DEFAULT_VERSION,
         in_reply_to=opt_attr(body, "inReplyTo") if envelope is Envelope.MESSAGE else None,
     )
 
@@ -237,23 +264,29 @@ def _read_body(body: Element, envelope: Envelope) -> tuple[Payload | None, Statu
 
 
 def _read_header(element: Element) -> Header:
-    kids = children(element)
-    sender = required(element, kids, "Sender")
-    sender_kids = children(sender)
-    user_agent = first(sender_kids, "UserAgent")
-    return Header(
-        from_=_read_party(required(element, kids, "From")),
-        to=_read_party(required(element, kids, "To")),
-        sender=_read_party(sender),
-        user_agent=text(user_agent) if user_agent is not None else "",
-    )
+    parties: dict[str, Party] = {}
+    user_agent = ""
+    for child in element.getchildren():
+        tag: str = child.tag  # type: ignore[assignment]  # parsed trees have str tags
+        if tag in _PARTIES and tag not in parties:
+            parties[tag] = _read_party(child)
+            if tag == "Sender":
+                agent = next((c for c in child.getchildren() if c.tag == "UserAgent"), None)
+                user_agent = text(agent) if agent is not None else ""
+    for tag in _PARTIES:
+        if tag not in parties:
+            fail(element, f"Header lacks the required {tag} element")
+    return _header(parties["From"], parties["To"], parties["Sender"], user_agent)
+
+
+_PARTIES = ("From", "To", "Sender")
 
 
 def _read_party(element: Element) -> Party:
-    credentials = children(element).get("Credential")
+    credentials = [c for c in element.getchildren() if c.tag == "Credential"]
     if not credentials:
         fail(element, f"{tag_name(element)} lacks the required Credential element")
-    return Party(tuple(_read_credential(c) for c in credentials))
+    return _party(tuple([_read_credential(c) for c in credentials]))
 
 
 def _read_credential(element: Element) -> Credential:
@@ -267,7 +300,7 @@ def _read_credential(element: Element) -> Credential:
             secret = "".join(child.itertext()).strip()
     if identity is None:
         fail(element, "Credential lacks the required Identity element")
-    return Credential(attr(element, "domain"), identity, secret, opt_attr(element, "type"))
+    return _credential(attr(element, "domain"), identity, secret, opt_attr(element, "type"))
 
 
 def _version(tree: etree._ElementTree, payload: Payload | None) -> str:

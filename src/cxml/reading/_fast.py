@@ -37,9 +37,28 @@ V = TypeVar("V")
 CACHE_LIMIT = 4096
 
 
+MAX_KEY_CHARS = 1024
+
+
 def remember(cache: dict[K, V], key: K, value: V) -> V:
-    """Store ``value`` under ``key`` in a bounded cache (emptied when full) and return it."""
+    """Store ``value`` under ``key`` in a bounded cache (emptied when full) and return it.
+
+    Keys holding long text are not stored: the caches are for short values that repeat
+    (amounts, codes, names), and 4,096 entries of megabyte descriptions would pin gigabytes.
+    """
+    if _chars(key) > MAX_KEY_CHARS:
+        return value
     if len(cache) >= CACHE_LIMIT:
         cache.clear()
     cache[key] = value
     return value
+
+
+def _chars(key: object) -> int:
+    if isinstance(key, (str, bytes)):
+        return len(key)
+    size = 0
+    if isinstance(key, tuple):
+        for part in key:
+            size += _chars(part) if part else 0
+    return size

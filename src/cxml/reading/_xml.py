@@ -147,10 +147,10 @@ MAX_DIGITS = 60
 
 def integer(element: Element, value: str | None, what: str) -> int:
     """An integer attribute value (``lineNumber``, ``orderVersion`` …)."""
-    raw = (value or "").strip()
     try:
-        return int(raw)
-    except ValueError:
+        return int(value)  # type: ignore[arg-type]  # int() skips surrounding whitespace
+    except (TypeError, ValueError):
+        raw = (value or "").strip()
         fail(element, f"{tag_name(element)} {what} is not an integer: {raw[:40]!r}")
 
 

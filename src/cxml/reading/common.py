@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from lxml import etree
+
 from cxml.models.common import (
     Accounting,
     Address,
@@ -62,6 +64,13 @@ _segment = constructor(Segment)
 _distribution = constructor(Distribution)
 _accounting = constructor(Accounting)
 _item_out = constructor(ItemOut)
+_name = constructor(Name)
+_email = constructor(Email)
+_phone = constructor(Phone)
+_postal_address = constructor(PostalAddress)
+_address = constructor(Address)
+_contact = constructor(Contact)
+_order_reference = constructor(OrderReference)
 
 # Values that repeat across lines and documents (currencies and amounts, UNSPSC codes,
 # LineType extrinsics, accounting segments) are read once and shared: the models are
@@ -69,7 +78,10 @@ _item_out = constructor(ItemOut)
 _MONEY: dict[tuple[str, str | None], Money] = {}
 _EXTRINSICS: dict[tuple[str | None, str | None], Extrinsic] = {}
 _CLASSIFICATIONS: dict[tuple[str | None, str | None], Classification] = {}
-_ACCOUNTINGS: dict[tuple[object, ...], Accounting] = {}
+_ACCOUNTINGS: dict[bytes, Accounting] = {}
+# Descriptions that repeat are short ("Sales tax"); a line's own text is longer and read anew.
+_SHORT_TEXT = 32
+_SHORT_DESCRIPTIONS: dict[tuple[str, str | None], Description] = {}
 _tax = constructor(Tax)
 _tax_detail = constructor(TaxDetail)
 
@@ -92,10 +104,15 @@ def read_money(element: Element) -> Money:
 
 def read_wrapped_money(element: Element) -> Money:
     """An element whose only child is ``Money`` (``Total``, ``UnitPrice``, ``SubtotalAmount`` …)."""
-    for child in element.getchildren():
-        if child.tag == "Money":
-            money = _MONEY.get((child.text or "", child.get("currency")))
-            return money if money is not None else read_money(child)
+    try:
+        child: Element | None = element[0]  # Money is the only child the DTD allows
+    except IndexError:
+        child = None
+    if child is not None and child.tag != "Money":
+        child = next((c for c in element if c.tag == "Money"), None)
+    if child is not None:
+        money = _MONEY.get((child.text or "", child.get("currency")))
+        return money if money is not None else read_money(child)
     fail(element, f"{tag_name(element)} lacks the required Money element")
 
 
@@ -107,15 +124,24 @@ def opt_wrapped_money(kids: Children, tag: str) -> Money | None:
 
 def read_name(element: Element) -> Name:
     """``Name`` (or any text element with ``xml:lang``)."""
-    return Name(text(element), lang(element))
+    return _name(text(element), lang(element))
 
 
 def read_description(element: Element) -> Description:
     """``Description``: its own text, apart from an optional ``ShortName``."""
-    language = element.get(XML_LANG)
-    language = language.strip() if language and language.strip() else DEFAULT_LANG
+    raw_language = element.get(XML_LANG)
     if not len(element):
-        return _description((element.text or "").strip(), language, None)
+        raw = element.text or ""
+        if len(raw) <= _SHORT_TEXT:  # a tax name or a unit: these repeat line after line
+            key = (raw, raw_language)
+            known = _SHORT_DESCRIPTIONS.get(key)
+            if known is None:
+                known = remember(
+                    _SHORT_DESCRIPTIONS, key, _description(raw.strip(), _lang(raw_language), None)
+                )
+            return known
+        return _description(raw.strip(), _lang(raw_language), None)
+    language = _lang(raw_language)
     parts = [element.text or ""]
     short_name: str | None = None
     for child in element.getchildren():
@@ -123,6 +149,10 @@ def read_description(element: Element) -> Description:
             short_name = text(child) or None
         parts.append(child.tail or "")
     return _description("".join(parts).strip(), language, short_name)
+
+
+def _lang(raw: str | None) -> str:
+    return (raw.strip() or DEFAULT_LANG) if raw else DEFAULT_LANG
 
 
 def read_extrinsics(kids: Children) -> tuple[Extrinsic, ...]:
@@ -167,7 +197,7 @@ def read_comment_elements(elements: list[Element] | None) -> Comments | None:
 
 def read_email(element: Element) -> Email:
     """``Email``."""
-    return Email(text(element), opt_attr(element, "name"))
+    return _email(text(element), opt_attr(element, "name"))
 
 
 def read_phone(element: Element) -> Phone:
@@ -175,7 +205,7 @@ def read_phone(element: Element) -> Phone:
     number = required(element, children(element), "TelephoneNumber")
     kids = children(number)
     country = first(kids, "CountryCode")
-    return Phone(
+    return _phone(
         number=child_text(kids, "Number") or "",
         area_code=child_text(kids, "AreaOrCityCode") or "",
         country_code=text(country) if country is not None else "",
@@ -204,7 +234,7 @@ def read_postal_address(element: Element) -> PostalAddress:
             values[tag] = text(child)
     if country is None:
         fail(element, "PostalAddress lacks the required Country element")
-    return PostalAddress(
+    return _postal_address(
         streets=tuple(streets),
         city=values.get("City", ""),
         country=text(country),
@@ -231,7 +261,7 @@ def read_address(element: Element) -> Address:
             phone = read_phone(child)
     if name is None:
         fail(element, "Address lacks the required Name element")
-    return Address(
+    return _address(
         name=name,
         address_id=opt_attr(element, "addressID"),
         iso_country_code=opt_attr(element, "isoCountryCode"),
@@ -270,7 +300,7 @@ def read_contact(element: Element) -> Contact:
             phones.append(read_phone(child))
     if name is None:
         fail(element, "Contact lacks the required Name element")
-    return Contact(
+    return _contact(
         name=name,
         role=opt_attr(element, "role"),
         address_id=opt_attr(element, "addressID"),
@@ -287,9 +317,9 @@ def read_item_id(element: Element) -> ItemID:
     for child in element.getchildren():
         tag = child.tag
         if tag == "SupplierPartID":
-            part = text(child)
+            part = (child.text or "").strip() if not len(child) else text(child)
         elif tag == "SupplierPartAuxiliaryID":
-            auxiliary = text(child) or None
+            auxiliary = ((child.text or "").strip() if not len(child) else text(child)) or None
     if not part:
         fail(element, "ItemID lacks the required SupplierPartID")
     return _item_id(part, auxiliary)
@@ -463,11 +493,13 @@ def read_distribution(element: Element) -> Distribution:
 
 def read_accounting(element: Element) -> Accounting:
     """``Accounting``: a name and its segments (shared instances when they repeat)."""
-    kids = element.getchildren()
-    key = (element.get("name"), *(tuple(kid.items()) for kid in kids if kid.tag == "Segment"))
-    cached = _ACCOUNTINGS.get(key) if len(key) == len(kids) + 1 else None
+    # Accountings repeat line after line (one cost center for a whole PO): the key is the
+    # element's own markup, so equal bytes give the shared instance and anything else reads.
+    key = etree.tostring(element, with_tail=False)
+    cached = _ACCOUNTINGS.get(key)
     if cached is not None:
         return cached
+    kids = element.getchildren()
     segments: list[Segment] = []
     for segment in kids:
         tag = segment.tag
@@ -490,7 +522,7 @@ def read_accounting(element: Element) -> Accounting:
     if not segments:
         fail(element, "Accounting has no Segment")
     accounting = _accounting(attr(element, "name"), tuple(segments))
-    return remember(_ACCOUNTINGS, key, accounting) if len(key) == len(kids) + 1 else accounting
+    return remember(_ACCOUNTINGS, key, accounting)
 
 
 def read_document_reference(kids: Children) -> str | None:
@@ -502,7 +534,7 @@ def read_document_reference(kids: Children) -> str | None:
 def read_order_reference(element: Element) -> OrderReference:
     """``OrderReference``."""
     kids = children(element)
-    return OrderReference(
+    return _order_reference(
         document_payload_id=attr(required(element, kids, "DocumentReference"), "payloadID"),
         order_id=opt_attr(element, "orderID"),
         order_date=opt_datetime_attr(element, "orderDate"),
@@ -514,7 +546,8 @@ def read_quantity(element: Element) -> Decimal:
     raw = element.get("quantity")
     if raw is None:
         fail(element, f"{tag_name(element)} lacks the required quantity attribute")
-    return decimal(element, raw, "quantity")
+    number = parse_number(raw)
+    return number if number is not None else decimal(element, raw, "quantity")
 
 
 def read_item_out(element: Element) -> ItemOut:

@@ -91,6 +91,12 @@ __all__ = ["READERS", "read_status"]
 _item_in = constructor(ItemIn)
 _invoice_item = constructor(InvoiceDetailItem)
 _invoice_item_reference = constructor(InvoiceDetailItemReference)
+_order_request_header = constructor(OrderRequestHeader)
+_order_request = constructor(OrderRequest)
+_invoice_header = constructor(InvoiceDetailRequestHeader)
+_invoice_order = constructor(InvoiceDetailOrder)
+_invoice_request = constructor(InvoiceDetailRequest)
+_invoice_summary = constructor(InvoiceDetailSummary)
 
 
 def read_status(element: Element) -> Status:
@@ -208,13 +214,13 @@ def read_order_request(element: Element) -> OrderRequest:
         fail(element, "OrderRequest lacks the required OrderRequestHeader element")
     if not items:
         fail(element, "OrderRequest has no ItemOut lines")
-    return OrderRequest(_read_order_request_header(header), tuple(items))
+    return _order_request(_read_order_request_header(header), tuple(items))
 
 
 def _read_order_request_header(header: Element) -> OrderRequestHeader:
     hk = children(header)
     bill_to = first(hk, "BillTo")
-    return OrderRequestHeader(
+    return _order_request_header(
         order_id=attr(header, "orderID"),
         order_date=datetime_attr(header, "orderDate"),
         total=read_wrapped_money(required(header, hk, "Total")),
@@ -296,7 +302,7 @@ def _read_invoice_header(element: Element) -> InvoiceDetailRequestHeader:
     line_indicator = first(kids, "InvoiceDetailLineIndicator")
     id_info = first(kids, "InvoiceIDInfo")
     period = first(kids, "Period")
-    return InvoiceDetailRequestHeader(
+    return _invoice_header(
         invoice_id=attr(element, "invoiceID"),
         invoice_date=datetime_attr(element, "invoiceDate"),
         purpose=enum_attr(element, "purpose", InvoicePurpose, InvoicePurpose.STANDARD),
@@ -328,22 +334,26 @@ def _read_invoice_item(element: Element) -> InvoiceDetailItem:
     unit_of_measure: str | None = None
     unit_price: Money | None = None
     reference: InvoiceDetailItemReference | None = None
-    amounts: dict[str, Money] = {}
+    subtotal = gross = net = None
     tax: Tax | None = None
     comments: list[Element] = []
     extrinsics: list[Extrinsic] = []
     for child in element.getchildren():
         tag = child.tag
-        if tag in _INVOICE_ITEM_AMOUNTS:
-            amounts[tag] = read_wrapped_money(child)
-        elif tag == "UnitOfMeasure":
+        if tag == "UnitOfMeasure":
             unit_of_measure = (child.text or "").strip()
         elif tag == "UnitPrice":
             unit_price = read_wrapped_money(child)
         elif tag == "InvoiceDetailItemReference":
             reference = _read_invoice_item_reference(child)
+        elif tag == "SubtotalAmount":
+            subtotal = read_wrapped_money(child)
         elif tag == "Tax":
             tax = read_tax(child)
+        elif tag == "GrossAmount":
+            gross = read_wrapped_money(child)
+        elif tag == "NetAmount":
+            net = read_wrapped_money(child)
         elif tag == "Extrinsic":
             extrinsics.append(read_extrinsic(child))
         elif tag == "Comments":
@@ -363,16 +373,13 @@ def _read_invoice_item(element: Element) -> InvoiceDetailItem:
         unit_of_measure,
         unit_price,
         reference,
-        amounts.get("SubtotalAmount"),
+        subtotal,
         tax,
-        amounts.get("GrossAmount"),
-        amounts.get("NetAmount"),
+        gross,
+        net,
         read_comment_elements(comments) if comments else None,
         tuple(extrinsics),
     )
-
-
-_INVOICE_ITEM_AMOUNTS = frozenset(("SubtotalAmount", "GrossAmount", "NetAmount"))
 
 
 def _read_invoice_item_reference(element: Element) -> InvoiceDetailItemReference:
@@ -397,9 +404,7 @@ def _read_invoice_order(element: Element) -> InvoiceDetailOrder:
     items = kids.get("InvoiceDetailItem")
     if not items:
         fail(element, "InvoiceDetailOrder has no InvoiceDetailItem lines")
-    return InvoiceDetailOrder(
-        read_order_reference(reference), tuple(map(_read_invoice_item, items))
-    )
+    return _invoice_order(read_order_reference(reference), tuple(map(_read_invoice_item, items)))
 
 
 def read_invoice_detail_request(element: Element) -> InvoiceDetailRequest:
@@ -410,10 +415,10 @@ def read_invoice_detail_request(element: Element) -> InvoiceDetailRequest:
         fail(element, "InvoiceDetailRequest has no InvoiceDetailOrder", 450)
     summary = required(element, kids, "InvoiceDetailSummary")
     sk = children(summary)
-    return InvoiceDetailRequest(
+    return _invoice_request(
         header=_read_invoice_header(required(element, kids, "InvoiceDetailRequestHeader")),
         orders=tuple(_read_invoice_order(o) for o in orders),
-        summary=InvoiceDetailSummary(
+        summary=_invoice_summary(
             subtotal=read_wrapped_money(required(summary, sk, "SubtotalAmount")),
             tax=read_tax(required(summary, sk, "Tax")),
             net=read_wrapped_money(required(summary, sk, "NetAmount")),

@@ -513,6 +513,22 @@ ATTACKS: dict[str, Attack] = {
         ),
         ("internal subset",),
     ),
+    "an internal subset behind a comment that holds a harmless DOCTYPE": Attack(
+        lambda s: cxml_doc(
+            b"<Request><ProfileRequest/></Request>",
+            doctype=b'<!-- <!DOCTYPE cXML SYSTEM "cXML.dtd"> -->\n'
+            b'<!DOCTYPE cXML [<!ATTLIST Request deploymentMode CDATA "test">]>\n',
+        ),
+        ("internal subset",),
+    ),
+    "an internal subset behind a processing instruction": Attack(
+        lambda s: cxml_doc(
+            b"<Request><ProfileRequest/></Request>",
+            doctype=b'<?note <!DOCTYPE cXML SYSTEM "cXML.dtd"> ?>\n'
+            b'<!DOCTYPE cXML [<!ATTLIST Request deploymentMode CDATA "test">]>\n',
+        ),
+        ("internal subset",),
+    ),
     "just under 5 MiB of tiny elements": Attack(
         lambda s: cxml_doc(
             setup_request(b"<BuyerCookie>c</BuyerCookie>" + b'<Extrinsic name="a"/>' * 240_000)
@@ -564,6 +580,16 @@ def test_the_size_cap_message_names_the_limit(sandbox: Sandbox) -> None:
     error = sandbox.parse(padded(CUSTOM_CAP + 1), max_bytes=CUSTOM_CAP).error
     assert error is not None
     assert str(CUSTOM_CAP) in error.message
+
+
+def test_the_element_cap_counts_elements_whatever_the_size_of_the_body(sandbox: Sandbox) -> None:
+    document = cxml_doc(cookie(b"c"))
+    elements = len(etree.fromstring(document).xpath("//*"))
+
+    assert sandbox.parse(document, max_elements=elements).error is None
+    error = sandbox.parse(document, max_elements=elements - 1).error
+    assert error is not None
+    assert f"more than {elements - 1} elements" in error.message
 
 
 # --- references that are harmless when left alone: they parse, and nothing is fetched -----------
