@@ -44,7 +44,7 @@ __all__ = [
 
 
 class _Database(Protocol):
-    def unit_of_work(self) -> UnitOfWork: ...
+    def unit_of_work(self, *, all_or_nothing: bool = False) -> UnitOfWork: ...
 
 
 @dataclass(frozen=True)

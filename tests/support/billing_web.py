@@ -29,7 +29,7 @@ TODAY = NOW.date()
 
 
 class _Database(Protocol):
-    def unit_of_work(self) -> UnitOfWork: ...
+    def unit_of_work(self, *, all_or_nothing: bool = False) -> UnitOfWork: ...
 
 
 def add_agreement(

@@ -46,7 +46,7 @@ class FakeDatabase:
     disposed: bool = False
     optimized: bool = False
 
-    def unit_of_work(self) -> FakeUnitOfWork:
+    def unit_of_work(self, *, all_or_nothing: bool = False) -> FakeUnitOfWork:
         return FakeUnitOfWork(self.catalog)
 
     def dispose(self) -> None:

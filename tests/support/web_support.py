@@ -30,7 +30,7 @@ class FakeDatabase:
     def __init__(self) -> None:
         self.factory = FakeUnitOfWorkFactory()
 
-    def unit_of_work(self) -> FakeUnitOfWork:
+    def unit_of_work(self, *, all_or_nothing: bool = False) -> FakeUnitOfWork:
         return self.factory()
 
     def dispose(self) -> None:
@@ -56,7 +56,7 @@ def sign_in(client: TestClient, email: str, password: str = PASSWORD, next: str 
 
 
 class _Database(Protocol):
-    def unit_of_work(self) -> UnitOfWork: ...
+    def unit_of_work(self, *, all_or_nothing: bool = False) -> UnitOfWork: ...
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,9 @@ import math
 from dataclasses import dataclass
 
 from marketplace.services.clock import utcnow
-from marketplace.services.ports import Clock, UnitOfWorkFactory
+from marketplace.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 
-__all__ = ["Admission", "RateLimit", "admit", "cxml_key", "refill", "retry_after"]
+__all__ = ["Admission", "RateLimit", "admit", "cxml_key", "refill", "retry_after", "take"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,10 +73,19 @@ def admit(
     if not limit.enabled:
         return Admission(True)
     with units() as uow:
-        taken = uow.rate_limits.take_token(
-            key, now=clock().timestamp(), rate=limit.rate, burst=limit.burst
-        )
+        admission = take(uow, key, limit, clock=clock)
         uow.commit()
+    return admission
+
+
+def take(uow: UnitOfWork, key: str, limit: RateLimit, *, clock: Clock = utcnow) -> Admission:
+    """Take a token from the bucket ``key`` in ``uow``'s transaction (the caller commits it,
+    soon: on PostgreSQL the bucket's row stays locked until then)."""
+    if not limit.enabled:
+        return Admission(True)
+    taken = uow.rate_limits.take_token(
+        key, now=clock().timestamp(), rate=limit.rate, burst=limit.burst
+    )
     if taken.taken:
         return Admission(True)
     return Admission(False, retry_after(taken.tokens, limit))

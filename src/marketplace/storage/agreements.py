@@ -3,7 +3,7 @@
 :class:`SqlAgreementRepository` works on the unit of work's connection. A write the
 constraints refuse (a taken id or request id; an unknown organization, user, request or
 connection) raises :class:`~marketplace.domain.errors.ConflictError` and leaves the
-transaction usable (it runs in a savepoint). The choice and charges are JSON text
+transaction usable (``storage.guarded``). The choice and charges are JSON text
 (``punchout_records``), the purchase order line numbers too (``order_records``), so they come
 back exactly: tuples, and every ``Decimal`` equal to, and written like, the one stored.
 """
@@ -13,28 +13,23 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Executable, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from marketplace.domain.agreements import Agreement, AgreementStatus, PaymentModel
 from marketplace.domain.catalog import PricingModel
-from marketplace.domain.errors import ConflictError, NotFoundError
+from marketplace.domain.errors import NotFoundError
 from marketplace.storage import order_records
 from marketplace.storage import punchout_records as records
+from marketplace.storage.guarded import guarded_write
 from marketplace.storage.records import AnyRow
 from marketplace.storage.tables import agreements
 
 __all__ = ["SqlAgreementRepository"]
 
-
-def _write(connection: Connection, statement: Executable, message: str) -> int:
-    """Run ``statement`` in a savepoint; ``ConflictError(message)`` when a constraint refuses
-    it. Returns the number of rows it changed. (As ``storage.procurement`` does.)"""
-    try:
-        with connection.begin_nested():
-            return connection.execute(statement).rowcount
-    except IntegrityError as exc:
-        raise ConflictError(message) from exc
+# Built once: executed with each row's values as parameters, a statement is compiled once
+# and found again in SQLAlchemy's cache by a key that costs nothing to work out.
+_INSERT = insert(agreements)
+_UPDATE = update(agreements).where(agreements.c.id == bindparam("by_id"))
 
 
 class SqlAgreementRepository:
@@ -46,14 +41,14 @@ class SqlAgreementRepository:
     def add(self, agreement: Agreement) -> None:
         """Store a new agreement; ``ConflictError`` for a taken id or request id, or an
         unknown organization, user, request or connection."""
-        statement = insert(agreements).values(_row(agreement))
-        _write(self._connection, statement, f"agreement {agreement.id} cannot be stored")
+        message = f"agreement {agreement.id} cannot be stored"
+        guarded_write(self._connection, _INSERT, message, _row(agreement))
 
     def update(self, agreement: Agreement) -> None:
         """Replace the stored agreement (``NotFoundError`` when there is none)."""
-        statement = update(agreements).where(agreements.c.id == agreement.id)
         message = f"agreement {agreement.id} cannot be stored"
-        if _write(self._connection, statement.values(_row(agreement)), message) == 0:
+        parameters = {**_row(agreement), "by_id": agreement.id}
+        if guarded_write(self._connection, _UPDATE, message, parameters) == 0:
             raise NotFoundError(f"agreement {agreement.id} does not exist")
 
     def get(self, agreement_id: str) -> Agreement | None:

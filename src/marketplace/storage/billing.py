@@ -4,7 +4,7 @@ usage and sellers' metering keys.
 :class:`SqlBillingRepository` works on the unit of work's connection. A write the
 constraints refuse (a taken id, invoice number or key prefix; an unknown organization,
 agreement or seller) raises :class:`~marketplace.domain.errors.ConflictError` and leaves the
-transaction usable (it runs in a savepoint). An invoice's lines are JSON text
+transaction usable (``storage.guarded``). An invoice's lines are JSON text
 (``billing_records``) and its amounts exact decimal strings, so they come back exactly.
 
 Idempotency: :meth:`SqlBillingRepository.add_invoice` and
@@ -25,14 +25,13 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Executable, Select, func, insert, select
+from sqlalchemy import Connection, Select, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 
 from marketplace.domain.billing import Invoice, InvoiceKind, SellerKey, UsageRecord
-from marketplace.domain.errors import ConflictError
 from marketplace.storage import billing_records
 from marketplace.storage.billing_tables import invoices, seller_keys, usage_records
+from marketplace.storage.guarded import guarded_write
 from marketplace.storage.records import AnyRow
 
 __all__ = ["CHUNK", "SqlBillingRepository"]
@@ -40,16 +39,6 @@ __all__ = ["CHUNK", "SqlBillingRepository"]
 CHUNK = 500  # ids per ``IN (…)``
 
 T = TypeVar("T")
-
-
-def _write(connection: Connection, statement: Executable, message: str) -> int:
-    """Run ``statement`` in a savepoint; ``ConflictError(message)`` when a constraint refuses
-    it. Returns the number of rows it changed. (As ``storage.procurement`` does.)"""
-    try:
-        with connection.begin_nested():
-            return connection.execute(statement).rowcount
-    except IntegrityError as exc:
-        raise ConflictError(message) from exc
 
 
 def _chunks(ids: Sequence[str]) -> Iterator[list[str]]:
@@ -76,7 +65,7 @@ class SqlBillingRepository:
             # SQLAlchemy reads an INSERT's row count only when asked to.
             .execution_options(preserve_rowcount=True)
         )
-        return _write(self._connection, statement, message) == 1
+        return guarded_write(self._connection, statement, message) == 1
 
     def _grouped(
         self,
@@ -191,7 +180,7 @@ class SqlBillingRepository:
             created_at=key.created_at,
             revoked_at=key.revoked_at,
         )
-        _write(self._connection, statement, f"seller key {key.id} cannot be stored")
+        guarded_write(self._connection, statement, f"seller key {key.id} cannot be stored")
 
     def get_seller_key(self, prefix: str) -> SellerKey | None:
         row = self._connection.execute(

@@ -16,7 +16,7 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from marketplace.storage.search_index import optimize_index
-from marketplace.storage.unit_of_work import SqlUnitOfWork
+from marketplace.storage.unit_of_work import SqlUnitOfWork, WriterTurns
 
 __all__ = ["Database", "Dialect", "normalize_url", "open_database"]
 
@@ -35,10 +35,21 @@ class Database:
         self.engine = engine
         self.dialect: Dialect = "sqlite" if engine.dialect.name == "sqlite" else "postgresql"
         self._head_revision: str | None = None
+        # SQLite has one writer at a time. Its busy handler makes the others sleep and poll
+        # (1, 2, 5 … 100 ms), so under concurrent writes the lock sits idle while they sleep,
+        # and a transaction that read first may find its snapshot stale when it comes to
+        # write (SQLITE_BUSY at once, no waiting). The units of work of this process queue on
+        # a lock of their own instead, and begin with BEGIN IMMEDIATE.
+        self._turns = WriterTurns(_BUSY_TIMEOUT_MS / 1000) if self.dialect == "sqlite" else None
 
-    def unit_of_work(self) -> SqlUnitOfWork:
-        """A new unit of work (one transaction); use it in a ``with`` block."""
-        return SqlUnitOfWork(self.engine)
+    def unit_of_work(self, *, all_or_nothing: bool = False) -> SqlUnitOfWork:
+        """A new unit of work (one transaction); use it in a ``with`` block.
+
+        ``all_or_nothing``: the caller gives up the whole transaction when a write conflicts
+        (and starts again in a new one), so a refused write need not leave it usable, and
+        PostgreSQL's writes run without a savepoint each (``storage.guarded``).
+        """
+        return SqlUnitOfWork(self.engine, self._turns, all_or_nothing=all_or_nothing)
 
     def optimize(self) -> None:
         """Tidy up after a bulk load (``marketplace catalog seed``): merge SQLite's full-text
@@ -133,4 +144,6 @@ def _configure_sqlite_connection(dbapi_connection: Any, record: ConnectionPoolEn
 
 
 def _begin_sqlite_transaction(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # IMMEDIATE takes the write lock at the start: a transaction never has to upgrade a read
+    # snapshot to a write, which fails outright when another writer committed in between.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -2,7 +2,7 @@
 
 :class:`SqlOrderRepository` works on the unit of work's connection. A write the constraints
 refuse raises :class:`~marketplace.domain.errors.ConflictError` and leaves the transaction
-usable (it runs in a savepoint).
+usable (``storage.guarded``).
 
 PayloadIDs and order numbers have no useful length limit, so the indexes hold SHA-256
 digests (hex): :func:`payload_key` is a receipt's primary key, :func:`order_key` is unique
@@ -22,18 +22,42 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Executable, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 
-from marketplace.domain.errors import ConflictError, NotFoundError
+from marketplace.domain.errors import NotFoundError
 from marketplace.domain.orders import OrderKind, PurchaseOrder, Receipt
 from marketplace.storage import order_records
 from marketplace.storage import punchout_records as records
+from marketplace.storage.guarded import guarded_write
 from marketplace.storage.records import AnyRow
 from marketplace.storage.tables import cxml_receipts, purchase_orders
 
 __all__ = ["SqlOrderRepository", "order_key", "payload_key"]
+
+# Built once: executed with each row's values as parameters, a statement is compiled once
+# and found again in SQLAlchemy's cache by a key that costs nothing to work out.
+_INSERT_ORDER = insert(purchase_orders)
+_ORDERS = (
+    select(purchase_orders)
+    .where(
+        purchase_orders.c.connection_id == bindparam("connection"),
+        purchase_orders.c.order_key == bindparam("key"),
+        purchase_orders.c.order_number == bindparam("number"),
+    )
+    .order_by(purchase_orders.c.order_version, purchase_orders.c.received_at, purchase_orders.c.id)
+)
+_CLAIM = {
+    postgres: dialect.insert(cxml_receipts)
+    .on_conflict_do_nothing(index_elements=[cxml_receipts.c.payload_key])
+    # SQLAlchemy reads an INSERT's row count only when asked to.
+    .execution_options(preserve_rowcount=True)
+    for postgres, dialect in ((True, postgresql), (False, sqlite))
+}
+_COMPLETE_RECEIPT = update(cxml_receipts).where(
+    cxml_receipts.c.payload_key == bindparam("key"),
+    cxml_receipts.c.payload_id == bindparam("payload"),
+)
 
 
 def _digest(value: str) -> str:
@@ -50,16 +74,6 @@ def order_key(order_number: str) -> str:
     return _digest(order_number)
 
 
-def _write(connection: Connection, statement: Executable, message: str) -> int:
-    """Run ``statement`` in a savepoint; ``ConflictError(message)`` when a constraint refuses
-    it. Returns the number of rows it changed. (As ``storage.procurement`` does.)"""
-    try:
-        with connection.begin_nested():
-            return connection.execute(statement).rowcount
-    except IntegrityError as exc:
-        raise ConflictError(message) from exc
-
-
 class SqlOrderRepository:
     """Purchase orders (every version received) and the receipts of cXML documents."""
 
@@ -72,21 +86,15 @@ class SqlOrderRepository:
         """Record that ``payload_id`` is being answered; False when a receipt exists already
         (see the module docstring for concurrent claims). ``ConflictError`` for an unknown
         connection."""
-        dialect = postgresql if self._connection.dialect.name == "postgresql" else sqlite
-        statement = (
-            dialect.insert(cxml_receipts)
-            .values(
-                payload_key=payload_key(payload_id),
-                payload_id=payload_id,
-                connection_id=connection_id,
-                received_at=received_at,
-            )
-            .on_conflict_do_nothing(index_elements=[cxml_receipts.c.payload_key])
-            # SQLAlchemy reads an INSERT's row count only when asked to.
-            .execution_options(preserve_rowcount=True)
-        )
+        statement = _CLAIM[self._connection.dialect.name == "postgresql"]
+        values = {
+            "payload_key": payload_key(payload_id),
+            "payload_id": payload_id,
+            "connection_id": connection_id,
+            "received_at": received_at,
+        }
         message = f"payloadID {payload_id!r} cannot be claimed for connection {connection_id}"
-        return _write(self._connection, statement, message) == 1
+        return guarded_write(self._connection, statement, message, values) == 1
 
     def get_receipt(self, payload_id: str) -> Receipt | None:
         row = self._connection.execute(
@@ -105,12 +113,13 @@ class SqlOrderRepository:
         """Store the answer given to the document (``NotFoundError`` when it was never
         claimed)."""
         result = self._connection.execute(
-            update(cxml_receipts)
-            .where(
-                cxml_receipts.c.payload_key == payload_key(payload_id),
-                cxml_receipts.c.payload_id == payload_id,
-            )
-            .values(status_code=status_code, response=response)
+            _COMPLETE_RECEIPT,
+            {
+                "key": payload_key(payload_id),
+                "payload": payload_id,
+                "status_code": status_code,
+                "response": response,
+            },
         )
         if result.rowcount == 0:
             raise NotFoundError(f"no receipt for payloadID {payload_id!r}")
@@ -120,27 +129,21 @@ class SqlOrderRepository:
     def add_order(self, order: PurchaseOrder) -> None:
         """Store an order; ``ConflictError`` when the connection has this order number at this
         version and kind already (or for a taken id, an unknown organization or connection)."""
-        statement = insert(purchase_orders).values(_row(order))
         message = (
             f"purchase order {order.order_number} version {order.order_version} "
             f"({order.kind.value}) was already received"
         )
-        _write(self._connection, statement, message)
+        guarded_write(self._connection, _INSERT_ORDER, message, _row(order))
 
     def find_orders(self, connection_id: str, order_number: str) -> Sequence[PurchaseOrder]:
         """Every version of one order of the connection, lowest version first (then the
         order received first, then ``id``)."""
-        table = purchase_orders
-        statement = (
-            select(table)
-            .where(
-                table.c.connection_id == connection_id,
-                table.c.order_key == order_key(order_number),
-                table.c.order_number == order_number,
-            )
-            .order_by(table.c.order_version, table.c.received_at, table.c.id)
-        )
-        return tuple(_order(row) for row in self._connection.execute(statement))
+        values = {
+            "connection": connection_id,
+            "key": order_key(order_number),
+            "number": order_number,
+        }
+        return tuple(_order(row) for row in self._connection.execute(_ORDERS, values))
 
     def list_orders(
         self, organization_id: str, *, test: bool | None = None, limit: int = 100

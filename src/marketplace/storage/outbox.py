@@ -2,8 +2,8 @@
 
 :class:`SqlOutboxRepository` works on the unit of work's connection. A write the constraints
 refuse (a taken id; an unknown organization or message) raises
-:class:`~marketplace.domain.errors.ConflictError` and leaves the transaction usable (it runs
-in a savepoint).
+:class:`~marketplace.domain.errors.ConflictError` and leaves the transaction usable
+(``storage.guarded``).
 
 Workers share the table (DESIGN.md §2): :meth:`SqlOutboxRepository.claim_due` picks due rows
 with ``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL, so that a worker passes over the rows
@@ -21,10 +21,9 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Executable, false, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, false, func, insert, select, update
 
-from marketplace.domain.errors import ConflictError, NotFoundError
+from marketplace.domain.errors import NotFoundError
 from marketplace.domain.outbox import (
     AttemptOutcome,
     DeliveryAttempt,
@@ -32,20 +31,15 @@ from marketplace.domain.outbox import (
     MessageKind,
     OutboxMessage,
 )
+from marketplace.storage.guarded import guarded_write
 from marketplace.storage.records import AnyRow
 from marketplace.storage.tables import delivery_attempts, outbox_messages
 
 __all__ = ["SqlOutboxRepository"]
 
-
-def _write(connection: Connection, statement: Executable, message: str) -> int:
-    """Run ``statement`` in a savepoint; ``ConflictError(message)`` when a constraint refuses
-    it. Returns the number of rows it changed. (As ``storage.procurement`` does.)"""
-    try:
-        with connection.begin_nested():
-            return connection.execute(statement).rowcount
-    except IntegrityError as exc:
-        raise ConflictError(message) from exc
+# Built once: executed with each row's values as parameters, a statement is compiled once
+# and found again in SQLAlchemy's cache by a key that costs nothing to work out.
+_INSERT_MESSAGE = insert(outbox_messages)
 
 
 def _utc(value: dt.datetime) -> dt.datetime:
@@ -62,8 +56,8 @@ class SqlOutboxRepository:
 
     def add(self, message: OutboxMessage) -> None:
         """Store a new message; ``ConflictError`` for a taken id or an unknown organization."""
-        statement = insert(outbox_messages).values(_message_row(message))
-        _write(self._connection, statement, f"outbox message {message.id} cannot be stored")
+        text = f"outbox message {message.id} cannot be stored"
+        guarded_write(self._connection, _INSERT_MESSAGE, text, _message_row(message))
 
     def get(self, message_id: str) -> OutboxMessage | None:
         row = self._connection.execute(
@@ -79,7 +73,7 @@ class SqlOutboxRepository:
             .values(_message_row(message))
         )
         text = f"outbox message {message.id} cannot be stored"
-        if _write(self._connection, statement, text) == 0:
+        if guarded_write(self._connection, statement, text) == 0:
             raise NotFoundError(f"outbox message {message.id} does not exist")
 
     def claim_due(
@@ -186,7 +180,9 @@ class SqlOutboxRepository:
             status_code=attempt.status_code,
             response_excerpt=attempt.response_excerpt,
         )
-        _write(self._connection, statement, f"delivery attempt {attempt.id} cannot be stored")
+        guarded_write(
+            self._connection, statement, f"delivery attempt {attempt.id} cannot be stored"
+        )
 
     def list_attempts(self, message_id: str) -> Sequence[DeliveryAttempt]:
         """A message's attempts, oldest first (``attempted_at``, then ``id``)."""

@@ -3,8 +3,8 @@
 :class:`SqlProcurementRepository` keeps configurations (one per organization), portal
 connections and their sealed secrets; :class:`SqlAuditRepository` the audit log. Both work on
 the unit of work's connection. A write the constraints refuse raises
-:class:`~marketplace.domain.errors.ConflictError` and leaves the transaction usable (it runs
-in a savepoint).
+:class:`~marketplace.domain.errors.ConflictError` and leaves the transaction usable
+(``storage.guarded``).
 
 A connection's credentials are found through SHA-256 digests (``tables.portal_connections``
 says why): :func:`credentials_key` of all four values is unique, :func:`buyer_key` of the
@@ -20,9 +20,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Executable, insert, select, tuple_, update
+from sqlalchemy import Connection, bindparam, insert, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 
 from marketplace.domain.audit import AuditEvent, FieldChange
 from marketplace.domain.errors import ConflictError, NotFoundError
@@ -34,6 +33,7 @@ from marketplace.domain.procurement import (
     ProcurementConfiguration,
     ProcurementSystem,
 )
+from marketplace.storage.guarded import guarded_write
 from marketplace.storage.records import AnyRow
 from marketplace.storage.tables import (
     audit_events,
@@ -43,6 +43,26 @@ from marketplace.storage.tables import (
 )
 
 __all__ = ["SqlAuditRepository", "SqlProcurementRepository", "buyer_key", "credentials_key"]
+
+# The statements of the purchase-order path, built once with bind parameters: SQLAlchemy
+# compiles each once and finds it again by a key that costs nothing to work out.
+_CONFIGURATION = select(procurement_configurations).where(
+    procurement_configurations.c.organization_id == bindparam("organization_id")
+)
+_CONFIGURATION_FOR_UPDATE = _CONFIGURATION.with_for_update()
+_BY_BUYER = (
+    select(portal_connections)
+    .where(
+        portal_connections.c.buyer_key == bindparam("key"),
+        portal_connections.c.buyer_identity == bindparam("identity"),
+    )
+    .order_by(portal_connections.c.created_at, portal_connections.c.id)
+)
+_SECRETS = (
+    select(connection_secrets)
+    .where(connection_secrets.c.connection_id == bindparam("connection_id"))
+    .order_by(connection_secrets.c.created_at.desc(), connection_secrets.c.id.desc())
+)
 
 
 def _digest(*values: str) -> str:
@@ -65,16 +85,6 @@ def credentials_key(connection: PortalConnection) -> str:
     )
 
 
-def _write(connection: Connection, statement: Executable, message: str) -> int:
-    """Run ``statement`` in a savepoint; ``ConflictError(message)`` when a constraint refuses
-    it. Returns the number of rows it changed."""
-    try:
-        with connection.begin_nested():
-            return connection.execute(statement).rowcount
-    except IntegrityError as exc:
-        raise ConflictError(message) from exc
-
-
 class SqlProcurementRepository:
     """Configurations, connections (unique by their credentials) and sealed secrets."""
 
@@ -88,12 +98,8 @@ class SqlProcurementRepository:
     ) -> ProcurementConfiguration | None:
         """The organization's configuration; ``for_update`` locks its row on PostgreSQL
         (SQLite has no row locks: its writers take turns on the whole database)."""
-        statement = select(procurement_configurations).where(
-            procurement_configurations.c.organization_id == organization_id
-        )
-        if for_update:
-            statement = statement.with_for_update()
-        row = self._connection.execute(statement).first()
+        statement = _CONFIGURATION_FOR_UPDATE if for_update else _CONFIGURATION
+        row = self._connection.execute(statement, {"organization_id": organization_id}).first()
         return None if row is None else _configuration(row)
 
     def save_configuration(self, configuration: ProcurementConfiguration) -> None:
@@ -105,7 +111,7 @@ class SqlProcurementRepository:
             index_elements=[procurement_configurations.c.organization_id],
             set_={k: v for k, v in values.items() if k != "organization_id"},
         )
-        _write(
+        guarded_write(
             self._connection,
             statement,
             f"organization {configuration.organization_id} does not exist",
@@ -118,7 +124,7 @@ class SqlProcurementRepository:
         statement = insert(portal_connections).values(_connection_row(connection))
         message = f"connection {connection.id} already exists (or names an unknown account)"
         try:
-            _write(self._connection, statement, message)
+            guarded_write(self._connection, statement, message)
         except ConflictError as error:
             raise self._named(connection, error) from error.__cause__
 
@@ -131,7 +137,7 @@ class SqlProcurementRepository:
         )
         message = f"connection {connection.id} names an unknown organization or account"
         try:
-            changed = _write(self._connection, statement, message)
+            changed = guarded_write(self._connection, statement, message)
         except ConflictError as error:
             raise self._named(connection, error) from error.__cause__
         if changed == 0:
@@ -157,12 +163,8 @@ class SqlProcurementRepository:
     ) -> Sequence[PortalConnection]:
         """Every connection with this ``From`` (domain in any case, identity exactly)."""
         rows = self._connection.execute(
-            select(portal_connections)
-            .where(
-                portal_connections.c.buyer_key == buyer_key(buyer_domain, buyer_identity),
-                portal_connections.c.buyer_identity == buyer_identity,
-            )
-            .order_by(portal_connections.c.created_at, portal_connections.c.id)
+            _BY_BUYER,
+            {"key": buyer_key(buyer_domain, buyer_identity), "identity": buyer_identity},
         )
         domain = buyer_domain.lower()
         found = (_portal_connection(row) for row in rows)
@@ -190,15 +192,11 @@ class SqlProcurementRepository:
             created_at=secret.created_at,
             expires_at=secret.expires_at,
         )
-        _write(self._connection, statement, f"secret {secret.id} cannot be stored")
+        guarded_write(self._connection, statement, f"secret {secret.id} cannot be stored")
 
     def list_secrets(self, connection_id: str) -> Sequence[ConnectionSecret]:
         """The connection's secrets, newest first (``created_at``, then ``id``, descending)."""
-        rows = self._connection.execute(
-            select(connection_secrets)
-            .where(connection_secrets.c.connection_id == connection_id)
-            .order_by(connection_secrets.c.created_at.desc(), connection_secrets.c.id.desc())
-        )
+        rows = self._connection.execute(_SECRETS, {"connection_id": connection_id})
         return tuple(_secret(row) for row in rows)
 
     def list_all_secrets(self) -> Sequence[ConnectionSecret]:
@@ -333,7 +331,7 @@ class SqlAuditRepository:
                 [{"field": c.field, "old": c.old, "new": c.new} for c in event.changes]
             ),
         )
-        _write(self._connection, statement, f"audit event {event.id} cannot be stored")
+        guarded_write(self._connection, statement, f"audit event {event.id} cannot be stored")
 
     def list_for_organization(
         self,

@@ -3,7 +3,7 @@
 :class:`SqlPunchoutRepository` works on the unit of work's connection. A write the
 constraints refuse (an unknown organization, connection, user or session; a repeated id or
 token hash) raises :class:`~marketplace.domain.errors.ConflictError` and leaves the
-transaction usable (it runs in a savepoint). Sequences and a request's choice, charges and
+transaction usable (``storage.guarded``). Sequences and a request's choice, charges and
 lines are JSON text (``punchout_records``), so they come back exactly: tuples, and every
 ``Decimal`` equal to, and written like, the one stored.
 """
@@ -14,11 +14,10 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Executable, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from marketplace.domain.catalog import PricingModel
-from marketplace.domain.errors import ConflictError, NotFoundError
+from marketplace.domain.errors import NotFoundError
 from marketplace.domain.procurement import CartReturnField, ProcurementSystem
 from marketplace.domain.punchout import (
     PunchoutOperation,
@@ -28,20 +27,18 @@ from marketplace.domain.punchout import (
     SubscriptionRequest,
 )
 from marketplace.storage import punchout_records as records
+from marketplace.storage.guarded import guarded_write
 from marketplace.storage.records import AnyRow
 from marketplace.storage.tables import punchout_sessions, subscription_requests
 
 __all__ = ["SqlPunchoutRepository"]
 
-
-def _write(connection: Connection, statement: Executable, message: str) -> int:
-    """Run ``statement`` in a savepoint; ``ConflictError(message)`` when a constraint refuses
-    it. Returns the number of rows it changed. (As ``storage.procurement`` does.)"""
-    try:
-        with connection.begin_nested():
-            return connection.execute(statement).rowcount
-    except IntegrityError as exc:
-        raise ConflictError(message) from exc
+# Built once: executed with each row's values as parameters, a statement is compiled once
+# and found again in SQLAlchemy's cache by a key that costs nothing to work out.
+_UPDATE_REQUEST = update(subscription_requests).where(
+    subscription_requests.c.id == bindparam("by_id")
+)
+_REQUEST = select(subscription_requests).where(subscription_requests.c.id == bindparam("by_id"))
 
 
 class SqlPunchoutRepository:
@@ -56,7 +53,9 @@ class SqlPunchoutRepository:
         """Store a new session; ``ConflictError`` for a taken id or token hash, or an unknown
         connection, organization or user."""
         statement = insert(punchout_sessions).values(_session_row(session))
-        _write(self._connection, statement, f"punchout session {session.id} cannot be stored")
+        guarded_write(
+            self._connection, statement, f"punchout session {session.id} cannot be stored"
+        )
 
     def get_session(self, session_id: str) -> PunchoutSession | None:
         return self._session_where(punchout_sessions.c.id == session_id)
@@ -89,7 +88,7 @@ class SqlPunchoutRepository:
             .values(_session_row(session))
         )
         message = f"punchout session {session.id} cannot be stored"
-        if _write(self._connection, statement, message) == 0:
+        if guarded_write(self._connection, statement, message) == 0:
             raise NotFoundError(f"punchout session {session.id} does not exist")
 
     def _session_where(self, condition: Any) -> PunchoutSession | None:
@@ -102,23 +101,19 @@ class SqlPunchoutRepository:
         """Store a new request; ``ConflictError`` for a taken id, or an unknown organization,
         user, connection or session."""
         statement = insert(subscription_requests).values(_request_row(request))
-        _write(self._connection, statement, f"subscription request {request.id} cannot be stored")
+        guarded_write(
+            self._connection, statement, f"subscription request {request.id} cannot be stored"
+        )
 
     def update_request(self, request: SubscriptionRequest) -> None:
         """Replace the stored request (``NotFoundError`` when there is none)."""
-        statement = (
-            update(subscription_requests)
-            .where(subscription_requests.c.id == request.id)
-            .values(_request_row(request))
-        )
         message = f"subscription request {request.id} cannot be stored"
-        if _write(self._connection, statement, message) == 0:
+        parameters = {**_request_row(request), "by_id": request.id}
+        if guarded_write(self._connection, _UPDATE_REQUEST, message, parameters) == 0:
             raise NotFoundError(f"subscription request {request.id} does not exist")
 
     def get_request(self, request_id: str) -> SubscriptionRequest | None:
-        row = self._connection.execute(
-            select(subscription_requests).where(subscription_requests.c.id == request_id)
-        ).first()
+        row = self._connection.execute(_REQUEST, {"by_id": request_id}).first()
         return None if row is None else _request(row)
 
     def list_requests(

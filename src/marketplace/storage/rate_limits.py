@@ -24,7 +24,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Double, case, literal, select
+from sqlalchemy import (
+    BindParameter,
+    Connection,
+    Double,
+    Executable,
+    bindparam,
+    case,
+    literal,
+    select,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from marketplace.services.ports import TokenTake
@@ -33,8 +42,38 @@ from marketplace.storage.tables import rate_limit_buckets
 __all__ = ["SqlRateLimitRepository"]
 
 
-def _number(value: float) -> ColumnElement[float]:
-    return literal(float(value), Double())
+def _number(name: str) -> BindParameter[float]:
+    return bindparam(name, type_=Double())
+
+
+def _take_statement(dialect: Any) -> Executable:
+    """The take (see the module docstring) with ``key``, ``now``, ``rate`` and ``burst``
+    as parameters: built once per backend, so SQLAlchemy compiles it once."""
+    table = rate_limit_buckets
+    now, rate, burst = _number("now"), _number("rate"), _number("burst")
+    elapsed = case((now > table.c.updated_at, now - table.c.updated_at), else_=literal(0.0))
+    grown = table.c.tokens + rate * elapsed
+    refilled = case((grown > burst, burst), else_=grown)
+    statement: Executable = (
+        dialect.insert(table)
+        .values(key=bindparam("key"), tokens=burst - 1, updated_at=now)
+        .on_conflict_do_update(
+            index_elements=[table.c.key],
+            set_={
+                "tokens": refilled - 1,
+                "updated_at": case((table.c.updated_at > now, table.c.updated_at), else_=now),
+            },
+            where=refilled >= 1,
+        )
+        .returning(table.c.tokens)
+    )
+    return statement
+
+
+_TAKE = {"postgresql": _take_statement(postgresql), "sqlite": _take_statement(sqlite)}
+_READ = select(rate_limit_buckets.c.tokens, rate_limit_buckets.c.updated_at).where(
+    rate_limit_buckets.c.key == bindparam("key")
+)
 
 
 class SqlRateLimitRepository:
@@ -45,46 +84,15 @@ class SqlRateLimitRepository:
 
     def take_token(self, key: str, *, now: float, rate: float, burst: float) -> TokenTake:
         """Refill the bucket to ``now`` and take a token from it if there is one."""
-        table = rate_limit_buckets
-        refilled = _refilled(table.c.tokens, table.c.updated_at, now=now, rate=rate, burst=burst)
-        dialect: Any = postgresql if self._connection.dialect.name == "postgresql" else sqlite
-        statement = (
-            dialect.insert(table)
-            .values(key=key, tokens=float(burst) - 1, updated_at=float(now))
-            .on_conflict_do_update(
-                index_elements=[table.c.key],
-                set_={
-                    "tokens": refilled - 1,
-                    "updated_at": case(
-                        (table.c.updated_at > _number(now), table.c.updated_at),
-                        else_=_number(now),
-                    ),
-                },
-                where=refilled >= 1,
-            )
-            .returning(table.c.tokens)
-        )
-        left = self._connection.execute(statement).scalar()
+        statement = _TAKE[
+            "postgresql" if self._connection.dialect.name == "postgresql" else "sqlite"
+        ]
+        values = {"key": key, "now": float(now), "rate": float(rate), "burst": float(burst)}
+        left = self._connection.execute(statement, values).scalar()
         if left is not None:
             return TokenTake(taken=True, tokens=float(left))
-        row = self._connection.execute(
-            select(table.c.tokens, table.c.updated_at).where(table.c.key == key)
-        ).one()
+        row = self._connection.execute(_READ, {"key": key}).one()
         return TokenTake(taken=False, tokens=_refill(row.tokens, row.updated_at, now, rate, burst))
-
-
-def _refilled(
-    tokens: ColumnElement[float],
-    updated_at: ColumnElement[float],
-    *,
-    now: float,
-    rate: float,
-    burst: float,
-) -> ColumnElement[float]:
-    """``min(burst, tokens + rate * max(now - updated_at, 0))`` as SQL."""
-    elapsed = case((_number(now) > updated_at, _number(now) - updated_at), else_=_number(0))
-    grown = tokens + _number(rate) * elapsed
-    return case((grown > _number(burst), _number(burst)), else_=grown)
 
 
 def _refill(tokens: float, updated_at: float, now: float, rate: float, burst: float) -> float:

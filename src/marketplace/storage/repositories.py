@@ -1,8 +1,9 @@
 """SQL repositories of organizations, accounts, users and API keys (``services.ports``).
 
 Each works on the unit of work's connection. An insert that breaks a unique constraint raises
-:class:`~marketplace.domain.errors.ConflictError` and leaves the transaction usable (it runs
-in a savepoint). :class:`SqlCatalogRepository` lives in ``catalog.py`` and is re-exported here.
+:class:`~marketplace.domain.errors.ConflictError` and leaves the transaction usable
+(``storage.guarded``). :class:`SqlCatalogRepository` lives in ``catalog.py`` and is re-exported
+here.
 """
 
 from __future__ import annotations
@@ -11,12 +12,12 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, Insert, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from marketplace.domain.accounts import Account, AccountKind, ApiKey, Organization, User
 from marketplace.domain.errors import ConflictError, NotFoundError
 from marketplace.storage.catalog import SqlCatalogRepository
+from marketplace.storage.guarded import guarded_write
 from marketplace.storage.records import AnyRow
 from marketplace.storage.tables import accounts, api_keys, organizations, users
 
@@ -28,13 +29,7 @@ __all__ = [
     "SqlUserRepository",
 ]
 
-
-def _insert_or_conflict(connection: Connection, statement: Insert, message: str) -> None:
-    try:
-        with connection.begin_nested():
-            connection.execute(statement)
-    except IntegrityError as exc:
-        raise ConflictError(message) from exc
+_USER = select(users).where(users.c.id == bindparam("by_id"))
 
 
 class SqlOrganizationRepository:
@@ -50,9 +45,7 @@ class SqlOrganizationRepository:
             management_account_id=organization.management_account_id,
             created_at=organization.created_at,
         )
-        _insert_or_conflict(
-            self._connection, statement, f"organization {organization.id} already exists"
-        )
+        guarded_write(self._connection, statement, f"organization {organization.id} already exists")
 
     def get(self, organization_id: str) -> Organization | None:
         row = self._connection.execute(
@@ -82,7 +75,7 @@ class SqlAccountRepository:
             kind=account.kind.value,
             created_at=account.created_at,
         )
-        _insert_or_conflict(self._connection, statement, f"account {account.id} already exists")
+        guarded_write(self._connection, statement, f"account {account.id} already exists")
 
     def get(self, account_id: str) -> Account | None:
         row = self._connection.execute(select(accounts).where(accounts.c.id == account_id)).first()
@@ -124,15 +117,14 @@ class SqlUserRepository:
             created_at=user.created_at,
         )
         try:
-            with self._connection.begin_nested():
-                self._connection.execute(statement)
-        except IntegrityError as exc:
+            guarded_write(self._connection, statement, f"user {user.id} cannot be stored")
+        except ConflictError as exc:
             if self.get_by_email(user.email) is not None:
                 raise ConflictError(f"the e-mail address {user.email} is already in use") from exc
             raise ConflictError(f"user {user.id} already exists") from exc
 
     def get(self, user_id: str) -> User | None:
-        row = self._connection.execute(select(users).where(users.c.id == user_id)).first()
+        row = self._connection.execute(_USER, {"by_id": user_id}).first()
         return None if row is None else _user(row)
 
     def get_by_email(self, email: str) -> User | None:
@@ -177,7 +169,7 @@ class SqlApiKeyRepository:
             created_at=key.created_at,
             revoked_at=key.revoked_at,
         )
-        _insert_or_conflict(self._connection, statement, f"API key {key.id} already exists")
+        guarded_write(self._connection, statement, f"API key {key.id} already exists")
 
     def get(self, key_id: str) -> ApiKey | None:
         row = self._connection.execute(select(api_keys).where(api_keys.c.id == key_id)).first()

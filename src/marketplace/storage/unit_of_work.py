@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from types import TracebackType
 from typing import Self
 
@@ -25,6 +26,7 @@ from marketplace.services.ports import (
 from marketplace.storage.agreements import SqlAgreementRepository
 from marketplace.storage.billing import SqlBillingRepository
 from marketplace.storage.catalog import SqlCatalogRepository
+from marketplace.storage.guarded import ALL_OR_NOTHING
 from marketplace.storage.orders import SqlOrderRepository
 from marketplace.storage.outbox import SqlOutboxRepository
 from marketplace.storage.procurement import SqlAuditRepository, SqlProcurementRepository
@@ -37,7 +39,35 @@ from marketplace.storage.repositories import (
     SqlUserRepository,
 )
 
-__all__ = ["SqlUnitOfWork"]
+__all__ = ["SqlUnitOfWork", "WriterTurns"]
+
+
+class WriterTurns:
+    """A process's units of work on one SQLite database, one at a time, first come first
+    served (``threading.Lock`` wakes its waiters in order; SQLite's busy handler polls).
+
+    A unit of work opened while the same thread holds a turn would wait for itself: that is
+    a bug, refused at once rather than after the timeout.
+    """
+
+    def __init__(self, timeout: float) -> None:
+        self._lock = threading.Lock()
+        self._owner: int | None = None
+        self._timeout = timeout
+
+    def acquire(self) -> None:
+        me = threading.get_ident()
+        if self._owner == me:
+            raise RuntimeError("a unit of work was opened inside another on the same thread")
+        if not self._lock.acquire(timeout=self._timeout):
+            raise TimeoutError(
+                f"waited {self._timeout:.0f} s for the database (another unit of work kept it)"
+            )
+        self._owner = me
+
+    def release(self) -> None:
+        self._owner = None
+        self._lock.release()
 
 
 class SqlUnitOfWork:
@@ -62,14 +92,26 @@ class SqlUnitOfWork:
     billing: BillingRepository
     rate_limits: RateLimitRepository
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(
+        self, engine: Engine, turns: WriterTurns | None = None, *, all_or_nothing: bool = False
+    ) -> None:
         self._engine = engine
+        self._turns = turns
+        self._all_or_nothing = all_or_nothing
         self._connection: Connection | None = None
 
     def __enter__(self) -> Self:
         if self._connection is not None:
             raise RuntimeError("this unit of work is already in use")
-        connection = self._engine.connect()
+        if self._turns is not None:
+            self._turns.acquire()
+        try:
+            connection = self._engine.connect()
+        except BaseException:
+            if self._turns is not None:
+                self._turns.release()
+            raise
+        connection.info[ALL_OR_NOTHING] = self._all_or_nothing  # the pooled connection's
         self._connection = connection
         self.organizations = SqlOrganizationRepository(connection)
         self.accounts = SqlAccountRepository(connection)
@@ -98,7 +140,11 @@ class SqlUnitOfWork:
         try:
             connection.rollback()
         finally:
-            connection.close()
+            try:
+                connection.close()
+            finally:
+                if self._turns is not None:
+                    self._turns.release()
 
     def commit(self) -> None:
         """Make the work done so far durable."""

@@ -90,6 +90,9 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.add_middleware(RequestIdMiddleware)
+    # The procurement systems' endpoints come first: routes are tried in order, and a
+    # purchase order should not be compared with every page's path before its own.
+    app.include_router(cxml_endpoints.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in (
         catalog.router,
@@ -102,7 +105,6 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     ):
         app.include_router(router)
     app.include_router(api_router())
-    app.include_router(cxml_endpoints.router)
     app.include_router(metrics.router)
     _add_health_routes(app)
     return app

@@ -142,7 +142,9 @@ def _order_response(request: Request, document: Document) -> Document:
     settings = get_settings(request)
     expect(settings, document, OrderRequest)
     caller = authenticate(request, document)
-    answered = orders.receive_order(get_database(request).unit_of_work(), caller, document)
+    # A conflict makes receive_order start again in a new transaction: all or nothing.
+    units = get_database(request).unit_of_work(all_or_nothing=True)
+    answered = orders.receive_order(units, caller, document)
     return reply(
         settings,
         None,

@@ -199,6 +199,7 @@ def authenticate(request: Request, document: Document) -> CxmlCaller:
             document.header,
             box=get_secret_box(request),
             test_requested=document.is_test,
+            rate_limit=_rate_limit(request),
         )
     except CxmlAuthenticationError as exc:
         _log.warning(
@@ -206,25 +207,22 @@ def authenticate(request: Request, document: Document) -> CxmlCaller:
         )
         # The service's message is written for the buyer: it names no credential or secret.
         raise cxml.CxmlError(exc.message, exc.status_code) from None
-    _check_rate(request, caller.connection.id)
-    return caller
-
-
-def _check_rate(request: Request, connection_id: str) -> None:
-    """RateLimitedError when the connection has no token left in its bucket."""
-    settings = get_settings(request)
-    limit = rate_limits.RateLimit(settings.cxml_rate, settings.cxml_burst)
-    admission = rate_limits.admit(
-        get_database(request).unit_of_work, rate_limits.cxml_key(connection_id), limit
-    )
+    admission = caller.admission
     if not admission.allowed:
         _log.warning(
             "cXML request to %s from connection %s over the rate limit (retry in %d s)",
             request.url.path,
-            connection_id,
+            caller.connection.id,
             admission.retry_after,
         )
         raise RateLimitedError(admission.retry_after)
+    return caller
+
+
+def _rate_limit(request: Request) -> rate_limits.RateLimit:
+    """Each connection's limit: ``MARKETPLACE_CXML_RATE`` a second, ``…_BURST`` at once."""
+    settings = get_settings(request)
+    return rate_limits.RateLimit(settings.cxml_rate, settings.cxml_burst)
 
 
 async def answer(request: Request, handler: Handler) -> Response:

@@ -54,7 +54,9 @@ _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 class Database(Protocol):
     """What the web layer needs of a database: units of work (``storage.Database`` has it)."""
 
-    def unit_of_work(self) -> UnitOfWork: ...
+    def unit_of_work(self, *, all_or_nothing: bool = False) -> UnitOfWork:
+        """A unit of work; ``all_or_nothing`` when a conflict makes the caller start again."""
+        ...
 
 
 class SignInRequiredError(AuthenticationError):

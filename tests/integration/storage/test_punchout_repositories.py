@@ -210,8 +210,8 @@ def test_a_claim_rolled_back_leaves_the_token_unused(stored: Database) -> None:
 
 
 def _claim(database: Database, start: threading.Barrier) -> bool:
+    start.wait(timeout=30)  # outside: SQLite's units of work take turns, one at a time
     with database.unit_of_work() as uow:
-        start.wait(timeout=30)
         claimed = uow.punchout.claim_start_token("ps-0001", WHEN)
         uow.commit()
         return claimed

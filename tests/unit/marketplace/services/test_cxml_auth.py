@@ -14,9 +14,17 @@ from marketplace.services import procurement
 from marketplace.services.accounts import NewOrganization
 from marketplace.services.cxml_auth import CxmlAuthenticationError, authenticate_buyer
 from marketplace.services.procurement import ConfigurationChange, ConnectionRequest
+from marketplace.services.rate_limits import Admission, RateLimit
 from marketplace.services.secret_box import FernetSecretBox
 
 BOX = FernetSecretBox(["test secret key"])
+NOON = dt.datetime(2026, 3, 5, 12, 0, tzinfo=dt.UTC)
+
+
+def _noon() -> dt.datetime:
+    return NOON  # a clock that stands still: the bucket refills nothing between calls
+
+
 SECRET = "s3cret-for-tests"
 
 
@@ -158,3 +166,35 @@ def test_an_older_secret_key_still_opens_and_reseals() -> None:
     assert rotated.open(sealed) == "kept"
     assert FernetSecretBox(["new key"]).open(rotated.reseal(sealed)) == "kept"
     assert "key" not in repr(rotated)
+
+
+def test_with_a_rate_limit_the_connection_bucket_is_drawn_in_the_same_call(
+    factory: FakeUnitOfWorkFactory, connection_id: str
+) -> None:
+    limit = RateLimit(rate=1.0, burst=2.0)
+
+    first, second, third = (
+        authenticate_buyer(factory(), header(), box=BOX, rate_limit=limit, clock=_noon)
+        for _ in range(3)
+    )
+
+    assert first.admission == Admission(True)
+    assert second.admission == Admission(True)
+    assert third.admission == Admission(False, retry_after=1)
+    assert third.connection.id == connection_id
+
+
+def test_a_refused_caller_takes_no_token(
+    factory: FakeUnitOfWorkFactory, admin: Principal, connection_id: str
+) -> None:
+    limit = RateLimit(rate=1.0, burst=1.0)
+    with pytest.raises(CxmlAuthenticationError):
+        authenticate_buyer(factory(), header(secret="wrong"), box=BOX, rate_limit=limit)
+    procurement.disable_connection(factory(), admin, connection_id)
+    with pytest.raises(CxmlAuthenticationError):
+        authenticate_buyer(factory(), header(), box=BOX, rate_limit=limit, clock=_noon)
+    procurement.enable_connection(factory(), admin, connection_id)
+
+    caller = authenticate_buyer(factory(), header(), box=BOX, rate_limit=limit, clock=_noon)
+
+    assert caller.admission.allowed

@@ -140,7 +140,7 @@ def test_delivery_attempts_of_this_process_are_counted_by_kind_and_outcome(
 class BrokenDatabase(FakeDatabase):
     """A database that stopped answering."""
 
-    def unit_of_work(self) -> Any:
+    def unit_of_work(self, *, all_or_nothing: bool = False) -> Any:
         raise ConnectionRefusedError("the database is away")
 
 
