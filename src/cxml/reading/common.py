@@ -426,11 +426,16 @@ def read_tax_detail(element: Element) -> TaxDetail:
         category,
         amount,
         taxable,
-        None if rate is None else decimal(element, rate, "percentageRate"),
+        None if rate is None else _rate(element, rate),
         get("purpose"),
         location,
         description,
     )
+
+
+def _rate(element: Element, raw: str) -> Decimal:
+    rate = parse_number(raw)
+    return rate if rate is not None else decimal(element, raw, "percentageRate")
 
 
 def read_tax(element: Element) -> Tax:
@@ -441,7 +446,7 @@ def read_tax(element: Element) -> Tax:
     for child in element.getchildren():
         tag = child.tag
         if tag == "Money":
-            money = read_money(child)
+            money = _MONEY.get((child.text or "", child.get("currency"))) or read_money(child)
         elif tag == "Description":
             description = read_description(child)
         elif tag == "TaxDetail":

@@ -336,8 +336,8 @@ def _read_invoice_item(element: Element) -> InvoiceDetailItem:
     reference: InvoiceDetailItemReference | None = None
     subtotal = gross = net = None
     tax: Tax | None = None
-    comments: list[Element] = []
-    extrinsics: list[Extrinsic] = []
+    comments: list[Element] | None = None  # made when there is one: most lines have none
+    extrinsics: list[Extrinsic] | None = None
     for child in element.getchildren():
         tag = child.tag
         if tag == "UnitOfMeasure":
@@ -355,9 +355,9 @@ def _read_invoice_item(element: Element) -> InvoiceDetailItem:
         elif tag == "NetAmount":
             net = read_wrapped_money(child)
         elif tag == "Extrinsic":
-            extrinsics.append(read_extrinsic(child))
+            extrinsics = [*(extrinsics or ()), read_extrinsic(child)]
         elif tag == "Comments":
-            comments.append(child)
+            comments = [*(comments or ()), child]
     if unit_of_measure is None:
         fail(element, "InvoiceDetailItem lacks the required UnitOfMeasure element")
     if unit_price is None:
@@ -367,8 +367,12 @@ def _read_invoice_item(element: Element) -> InvoiceDetailItem:
     line = element.get("invoiceLineNumber")
     if line is None:
         fail(element, "InvoiceDetailItem lacks the required invoiceLineNumber attribute")
+    try:
+        line_number = int(line)
+    except ValueError:
+        line_number = integer(element, line, "invoiceLineNumber")  # raises, naming the line
     return _invoice_item(
-        integer(element, line, "invoiceLineNumber"),
+        line_number,
         read_quantity(element),
         unit_of_measure,
         unit_price,
@@ -378,7 +382,7 @@ def _read_invoice_item(element: Element) -> InvoiceDetailItem:
         gross,
         net,
         read_comment_elements(comments) if comments else None,
-        tuple(extrinsics),
+        tuple(extrinsics) if extrinsics else (),
     )
 
 
@@ -394,7 +398,11 @@ def _read_invoice_item_reference(element: Element) -> InvoiceDetailItemReference
     line = element.get("lineNumber")
     if line is None:
         fail(element, "InvoiceDetailItemReference lacks the required lineNumber attribute")
-    return _invoice_item_reference(integer(element, line, "lineNumber"), item_id, description)
+    try:
+        line_number = int(line)
+    except ValueError:
+        line_number = integer(element, line, "lineNumber")  # raises, naming the line
+    return _invoice_item_reference(line_number, item_id, description)
 
 
 def _read_invoice_order(element: Element) -> InvoiceDetailOrder:
