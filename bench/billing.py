@@ -422,7 +422,7 @@ def deliver(database: Database, secret_key: str, subset: int) -> tuple[float, fl
     sender.close()
     with database.unit_of_work() as uow:
         sent = uow.outbox.list_messages(None, status=DeliveryStatus.DELIVERED, limit=subset)
-        bodies = [(m.destination, prepare(m).encode("utf-8")) for m in sent]
+    bodies = [(m.destination, prepare(m).encode("utf-8")) for m in sent]  # each in its own
     with httpx.Client(timeout=30.0) as client:
         client.post(bodies[0][0], content=bodies[0][1])  # open the connection first
         began = time.perf_counter()
