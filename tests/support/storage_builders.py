@@ -25,6 +25,7 @@ from marketplace.domain.catalog import (
     Product,
     Seller,
 )
+from marketplace.domain.outbox import DeliveryStatus, MessageKind, OutboxMessage
 
 __all__ = [
     "WHEN",
@@ -34,6 +35,7 @@ __all__ = [
     "listing",
     "offer",
     "organization",
+    "outbox_message",
     "product",
     "seller",
     "user",
@@ -219,3 +221,19 @@ def every_kind_of_offer(product_id: str = "prod-offers") -> tuple[Offer, ...]:
         )
         for model, fields in terms.items()
     )
+
+
+def outbox_message(**overrides: Any) -> OutboxMessage:
+    """A pending e-mail of organization ``org-1``, due at ``WHEN``."""
+    values: dict[str, Any] = {
+        "id": "msg-1",
+        "kind": MessageKind.EMAIL,
+        "organization_id": "org-1",
+        "destination": "admin@acme.example",
+        "subject": "Your subscription is available",
+        "body": "",
+        "status": DeliveryStatus.PENDING,
+        "next_attempt_at": WHEN,
+        "created_at": WHEN,
+    }
+    return OutboxMessage(**(values | overrides))

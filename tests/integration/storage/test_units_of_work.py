@@ -12,7 +12,6 @@ at once instead of waiting for itself.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -22,12 +21,9 @@ import storage_builders as build
 from sqlalchemy import event
 
 from marketplace.domain.errors import ConflictError
-from marketplace.domain.outbox import DeliveryStatus, MessageKind, OutboxMessage
 from marketplace.storage.database import Database, open_database
 
 pytestmark = pytest.mark.integration
-
-WHEN = dt.datetime(2026, 3, 5, 16, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
@@ -93,24 +89,10 @@ def test_an_all_or_nothing_unit_of_work_commits_like_any_other(database: Databas
         assert "SAVEPOINT" in statements
 
 
-def _message() -> OutboxMessage:
-    return OutboxMessage(
-        id="msg-1",
-        kind=MessageKind.EMAIL,
-        organization_id="org-1",
-        destination="admin@acme.example",
-        subject="Counting",
-        body="",
-        status=DeliveryStatus.PENDING,
-        next_attempt_at=WHEN,
-        created_at=WHEN,
-    )
-
-
 def test_sqlite_writers_take_turns_and_lose_no_update(sqlite_database: Database) -> None:
     with sqlite_database.unit_of_work() as uow:
         uow.organizations.add(build.organization(id="org-1"))
-        uow.outbox.add(_message())
+        uow.outbox.add(build.outbox_message(id="msg-1"))
         uow.commit()
 
     def bump(_: int) -> None:
