@@ -44,11 +44,12 @@ check: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-# Runs every benchmark even when one misses its target, keeping what each prints in
-# $(BENCH_OUT), then writes BENCHMARKS.md from it (bench/report.py) and fails if one missed.
+# Runs every benchmark (bench/*.py but report.py and the shared _*.py) even when one misses
+# its target, keeping what each prints in $(BENCH_OUT), then writes BENCHMARKS.md from it
+# (bench/report.py) and fails if one missed.
 # BENCH_QUICK=1 runs smaller sizes and writes $(BENCH_OUT)/BENCHMARKS.md instead.
 BENCH_OUT ?= build/bench
-BENCHES := $(basename $(notdir $(filter-out bench/report.py,$(wildcard bench/*.py))))
+BENCHES := $(basename $(notdir $(filter-out bench/report.py bench/_%,$(wildcard bench/*.py))))
 QUICK_cxml_codec := --seconds 0.5
 QUICK_search := --sizes 2000,10000 --rounds 2
 QUICK_orders := --orders 60 --warmup 10

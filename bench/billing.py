@@ -56,23 +56,21 @@ import resource
 import secrets
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import tracemalloc
-import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import httpx
 from sqlalchemy import Table, delete, select, text
 
 import cxml
+from _databases import postgres_database, postgres_reachable, sqlite_database
 from marketplace.domain.agreements import Agreement, AgreementStatus, PaymentModel
 from marketplace.domain.catalog import (
     DeliveryMethod,
@@ -494,40 +492,6 @@ def measure_size(label: str, url: str, size: int, subset: int, heap: bool) -> Fi
     return row
 
 
-@contextmanager
-def sqlite_database() -> Iterator[str]:
-    with tempfile.TemporaryDirectory(prefix="bench-billing-") as folder:
-        yield f"sqlite:///{Path(folder) / 'billing.db'}"
-
-
-@contextmanager
-def postgres_database(server_url: str) -> Iterator[str]:
-    import psycopg
-
-    base = server_url.replace("postgresql+psycopg://", "postgresql://")
-    admin = base.rsplit("/", 1)[0] + "/postgres"
-    name = f"bench_billing_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f"CREATE DATABASE {name}")
-    try:
-        yield base.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + "/" + name
-    finally:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
-def postgres_reachable(url: str) -> bool:
-    try:
-        import psycopg
-
-        with psycopg.connect(
-            url.replace("postgresql+psycopg://", "postgresql://"), connect_timeout=3
-        ):
-            return True
-    except Exception:  # any failure means "not reachable": skip PostgreSQL
-        return False
-
-
 def verdict(label: str, rows: list[Figures]) -> bool:
     """Print the growth of time and memory from the smallest size to the largest."""
     small, large = rows[0], rows[-1]
@@ -566,9 +530,9 @@ def main() -> int:
     print(f"{'backend':<11}{'agreements':>11}{'invoices':>10}{'bill s':>8}{'invoices/s':>12}"
           f"{'ceiling/s':>13}{'of ceil':>8}{'peak MiB':>10}{'deliver/s':>11}{'POST ceil/s':>12}"
           f"{'of ceil':>8}")  # fmt: skip
-    backends: list[tuple[str, Callable[[], Any]]] = [("SQLite", sqlite_database)]
+    backends: list[tuple[str, Callable[[], Any]]] = [("SQLite", lambda: sqlite_database("billing"))]
     if args.postgres and postgres_reachable(args.postgres):
-        backends.append(("PostgreSQL", lambda: postgres_database(args.postgres)))
+        backends.append(("PostgreSQL", lambda: postgres_database(args.postgres, "billing")))
     verdicts = []
     for label, fresh in backends:
         rows = []

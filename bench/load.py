@@ -66,6 +66,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 
 import cxml
+from _databases import free_port, postgres_database
 from marketplace.domain.procurement import PortalConnection
 from marketplace.services import accounts
 from marketplace.services.catalog import seed_catalog
@@ -412,30 +413,6 @@ def postgres_problem(url: str) -> str | None:
         return f"{url.split('@')[-1]} is not reachable ({_first_line(exc)})"
 
 
-@contextmanager
-def postgres_database(server_url: str) -> Iterator[str]:
-    import psycopg
-
-    base = server_url.replace("postgresql+psycopg://", "postgresql://")
-    admin = base.rsplit("/", 1)[0] + "/postgres"
-    name = f"bench_load_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f"CREATE DATABASE {name}")
-    try:
-        yield base.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + "/" + name
-    finally:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 # -- the report ------------------------------------------------------------------------------
 
 
@@ -486,13 +463,13 @@ def main() -> int:
     secret_key = secrets.token_urlsafe(32)
     with (
         tempfile.TemporaryDirectory(prefix="bench-load-") as name,
-        postgres_database(args.postgres) as url,
+        postgres_database(args.postgres, "load") as url,
     ):
         started = time.perf_counter()
         connection = arrange(url, secret_key)
         print(f"Arranged {CATALOG_SIZE:,} products and a Coupa connection in "
               f"{time.perf_counter() - started:.1f} s; {os.cpu_count()} CPUs.")  # fmt: skip
-        with server(url, secret_key, Path(name), _free_port()) as base_url:
+        with server(url, secret_key, Path(name), free_port()) as base_url:
             if args.warmup > 0:
                 asyncio.run(run_users(base_url, connection, args.flows, args.warmup))
             before = asyncio.run(healthz_rate(base_url, args.flows, CEILING_SECONDS))

@@ -36,7 +36,6 @@ import math
 import os
 import queue
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -54,6 +53,7 @@ import httpx
 from sqlalchemy import text
 
 import cxml
+from _databases import free_port, postgres_database, postgres_reachable
 from marketplace.domain.catalog import DimensionKind, PricingModel, Product
 from marketplace.domain.charges import OfferChoice
 from marketplace.domain.procurement import PortalConnection
@@ -362,16 +362,10 @@ def measure_row(
 # -- the server and the databases ------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @contextmanager
 def server(url: str, secret_key: str, folder: Path) -> Iterator[str]:
     """``marketplace serve --no-demo --no-worker`` over ``url``; its base URL."""
-    port = _free_port()
+    port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     environ = {
         **os.environ,
@@ -415,34 +409,6 @@ def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -
             pass
         time.sleep(0.2)  # polling a subprocess with a deadline
     raise RuntimeError(f"the server did not come up in {SERVER_DEADLINE:.0f} s:\n{log.read_text()}")
-
-
-@contextmanager
-def postgres_database(server_url: str) -> Iterator[str]:
-    import psycopg
-
-    base = server_url.replace("postgresql+psycopg://", "postgresql://")
-    admin = base.rsplit("/", 1)[0] + "/postgres"
-    name = f"bench_orders_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f"CREATE DATABASE {name}")
-    try:
-        yield base.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + "/" + name
-    finally:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
-def postgres_reachable(url: str) -> bool:
-    try:
-        import psycopg
-
-        with psycopg.connect(
-            url.replace("postgresql+psycopg://", "postgresql://"), connect_timeout=3
-        ):
-            return True
-    except Exception:  # any failure means "not reachable": skip PostgreSQL
-        return False
 
 
 def measure_backend(
@@ -513,7 +479,7 @@ def main() -> int:
             args.warmup,
         )  # fmt: skip
         if args.postgres and postgres_reachable(args.postgres):
-            with postgres_database(args.postgres) as url:
+            with postgres_database(args.postgres, "orders") as url:
                 results["PostgreSQL"] = measure_backend(
                     "PostgreSQL", url, folder, concurrencies, args.orders, args.warmup
                 )

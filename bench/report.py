@@ -1,11 +1,11 @@
 """Write ``BENCHMARKS.md`` from the outputs of a ``make bench`` run.
 
-``make bench`` runs every other ``bench/*.py``, keeps what each printed on stdout in
-``<folder>/<name>.txt`` and its exit status in ``<folder>/<name>.status``, then runs this:
-one section per benchmark (what it measures, the first paragraph of its docstring; its
-verdict; the figures exactly as it printed them, each beside its ceiling and target), after
-a summary table and the machine they were measured on (date, CPU, cores, memory, Python,
-PostgreSQL).
+``make bench`` runs every other ``bench/*.py`` (but the shared ``_databases.py``), keeps what
+each printed on stdout in ``<folder>/<name>.txt`` and its exit status in
+``<folder>/<name>.status``, then runs this: one section per benchmark (what it measures, the
+first paragraph of its docstring; its verdict; the figures exactly as it printed them, each
+beside its ceiling and target), after a summary table and the machine they were measured on
+(date, CPU, cores, memory, Python, PostgreSQL).
 
     .venv/bin/python bench/report.py build/bench [--output BENCHMARKS.md] [--quick]
 """

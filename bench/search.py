@@ -23,16 +23,12 @@ import argparse
 import os
 import random
 import statistics
-import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy import text
 
+from _databases import postgres_database, postgres_reachable, sqlite_database
 from marketplace.domain.catalog import DeliveryMethod, PricingModel, SearchQuery
 from marketplace.services.catalog import search_products, seed_catalog
 from marketplace.storage import migrate
@@ -118,40 +114,6 @@ def raw_latencies(database: Database, batch: list[SearchQuery], rounds: int) -> 
     return Figures.of([statistics.median(times[1:]) for times in samples])
 
 
-@contextmanager
-def sqlite_database() -> Iterator[str]:
-    with tempfile.TemporaryDirectory(prefix="bench-search-") as folder:
-        yield f"sqlite:///{Path(folder) / 'search.db'}"
-
-
-@contextmanager
-def postgres_database(server_url: str) -> Iterator[str]:
-    import psycopg
-
-    base = server_url.replace("postgresql+psycopg://", "postgresql://")
-    admin = base.rsplit("/", 1)[0] + "/postgres"
-    name = f"bench_search_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f"CREATE DATABASE {name}")
-    try:
-        yield base.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + "/" + name
-    finally:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
-def postgres_reachable(url: str) -> bool:
-    try:
-        import psycopg
-
-        with psycopg.connect(
-            url.replace("postgresql+psycopg://", "postgresql://"), connect_timeout=3
-        ):
-            return True
-    except Exception:  # any failure means "not reachable": skip PostgreSQL
-        return False
-
-
 def measure_size(label: str, url: str, size: int, rounds: int) -> Figures:
     """Seed a fresh database with ``size`` products and print its figures."""
     migrate.upgrade(url)
@@ -183,12 +145,12 @@ def main() -> int:
           f"  {'raw FTS p50':>12}  {'raw FTS p95':>12}")  # fmt: skip
     sqlite: dict[int, Figures] = {}
     for size in sizes:
-        with sqlite_database() as url:
+        with sqlite_database("search") as url:
             sqlite[size] = measure_size("SQLite", url, size, args.rounds)
     postgres_url = os.environ.get("MARKETPLACE_TEST_POSTGRES_URL", "")
     if postgres_url and postgres_reachable(postgres_url):
         for size in sizes:
-            with postgres_database(postgres_url) as url:
+            with postgres_database(postgres_url, "search") as url:
                 measure_size("PostgreSQL", url, size, args.rounds)
     else:
         print("PostgreSQL: skipped (set MARKETPLACE_TEST_POSTGRES_URL to a reachable server)")

@@ -28,6 +28,7 @@ __all__ = [
     "ARIBA_SENDER_DOMAIN",
     "ARIBA_SENDER_IDENTITY",
     "DEFAULT_CXML_VERSION",
+    "TEXT_FIELDS",
     "Supplier",
     "SupplierInput",
     "SupplierMode",
@@ -79,7 +80,7 @@ class SupplierInput:
 
     def normalized(self) -> SupplierInput:
         """Stripped text; Ariba-style suppliers get Ariba Network as their Sender."""
-        changes: dict[str, Any] = {name: str(getattr(self, name)).strip() for name in _TEXT_FIELDS}
+        changes: dict[str, Any] = {name: str(getattr(self, name)).strip() for name in TEXT_FIELDS}
         stripped = replace(self, **changes)
         if stripped.mode is SupplierMode.ARIBA:
             stripped = replace(
@@ -88,7 +89,8 @@ class SupplierInput:
         return stripped
 
 
-_TEXT_FIELDS = (
+# A supplier's settings that are plain text (the form's fields, the table's columns).
+TEXT_FIELDS = (
     "name",
     "cxml_version",
     "po_url",
@@ -181,7 +183,7 @@ def check(draft: SupplierInput, *, new: bool) -> SupplierInput:
         value = getattr(draft, name)
         if value and (problem := url_problem(value)):
             problems[name] = problem
-    for name in _TEXT_FIELDS:
+    for name in TEXT_FIELDS:
         if len(getattr(draft, name)) > _MAX_TEXT and name not in problems:
             problems[name] = f"Use at most {_MAX_TEXT} characters."
     if not _VERSION.match(draft.cxml_version):

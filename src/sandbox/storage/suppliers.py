@@ -7,28 +7,13 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from sandbox.domain.suppliers import Supplier, SupplierInput, SupplierMode
+from sandbox.domain.suppliers import TEXT_FIELDS, Supplier, SupplierInput, SupplierMode
 from sandbox.storage.secret_box import SecretBox
 from sandbox.storage.tables import suppliers
 
 __all__ = ["add_supplier", "find_supplier", "get_supplier", "list_suppliers", "update_supplier"]
 
-_PLAIN = (
-    "name",
-    "cxml_version",
-    "po_url",
-    "our_domain",
-    "our_identity",
-    "supplier_domain",
-    "supplier_identity",
-    "punchout_url",
-    "punchout_domain",
-    "punchout_identity",
-    "sender_domain",
-    "sender_identity",
-    "test",
-    "allow_invoicing",
-)
+_PLAIN = (*TEXT_FIELDS, "test", "allow_invoicing")
 
 
 def _values(draft: SupplierInput, box: SecretBox) -> dict[str, Any]:

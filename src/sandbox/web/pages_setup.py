@@ -11,26 +11,16 @@ from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from sandbox.domain.errors import InputError
-from sandbox.domain.suppliers import DEFAULT_CXML_VERSION, SupplierInput, SupplierMode
+from sandbox.domain.suppliers import (
+    DEFAULT_CXML_VERSION,
+    TEXT_FIELDS,
+    SupplierInput,
+    SupplierMode,
+)
 from sandbox.services import suppliers
 from sandbox.web.rendering import current_user, page, sandbox_of, see_other, sign_in_redirect
 
 router = APIRouter(include_in_schema=False)
-
-_TEXT = (
-    "name",
-    "cxml_version",
-    "po_url",
-    "our_domain",
-    "our_identity",
-    "supplier_domain",
-    "supplier_identity",
-    "punchout_url",
-    "punchout_domain",
-    "punchout_identity",
-    "sender_domain",
-    "sender_identity",
-)
 
 
 def _text(form: FormData, name: str) -> str:
@@ -39,7 +29,7 @@ def _text(form: FormData, name: str) -> str:
 
 
 def _draft(form: FormData) -> SupplierInput:
-    values: dict[str, Any] = {name: _text(form, name) for name in _TEXT}
+    values: dict[str, Any] = {name: _text(form, name) for name in TEXT_FIELDS}
     mode = SupplierMode.ARIBA if _text(form, "mode") == "ariba" else SupplierMode.COUPA
     return SupplierInput(
         mode=mode,
