@@ -17,27 +17,22 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import signal
 import subprocess
 import sys
-import threading
-import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
+from coupa_sender import CoupaSender
 from orders_support import (
-    CXML_HEADERS,
     OrderAnswer,
     order_items,
     order_request,
     pending_request,
-    read_answer,
 )
 from postgres import fresh_postgres_database
 from punchout_web import SECRET
@@ -214,80 +209,13 @@ def pending_requests(
 # -- sending as Coupa does -------------------------------------------------------------------
 
 
-class Sending:
-    """Client threads posting POs; a transport error or a 5xx is retried with the same
-    document until answered (Coupa's rule; it does not retry a 4xx)."""
-
-    def __init__(self, base_url: str, bodies: Sequence[bytes]) -> None:
-        self.base_url = base_url
-        self.bodies = list(bodies)
-        self.answers: dict[int, OrderAnswer] = {}
-        self.retries: Counter[int] = Counter()
-        self.errors: list[BaseException] = []
-        self._answered = threading.Condition()
-        self._todo: queue.SimpleQueue[int] = queue.SimpleQueue()
-        for index in range(len(self.bodies)):
-            self._todo.put(index)
-        self._deadline = time.monotonic() + DEADLINE
-        self._threads = [
-            threading.Thread(target=self._run, name=f"coupa-{n}", daemon=True)
-            for n in range(CLIENTS)
-        ]
-        for thread in self._threads:
-            thread.start()
-
-    def wait_for(self, count: int) -> None:
-        """Until ``count`` POs are answered (failing at the deadline)."""
-        with self._answered:
-            reached = self._answered.wait_for(
-                lambda: len(self.answers) >= count or bool(self.errors),
-                timeout=self._deadline - time.monotonic(),
-            )
-        assert not self.errors, self.errors
-        assert reached, f"only {len(self.answers)} PO(s) answered before the deadline"
-
-    def join(self) -> list[OrderAnswer]:
-        """Every PO's answer, in the order of the documents."""
-        for thread in self._threads:
-            thread.join(timeout=max(self._deadline - time.monotonic(), 0.1))
-        assert not self.errors, self.errors
-        assert len(self.answers) == len(self.bodies), "not every PO was answered in time"
-        return [self.answers[index] for index in range(len(self.bodies))]
-
-    def _run(self) -> None:
-        try:
-            with httpx.Client(base_url=self.base_url, timeout=30.0) as client:
-                while True:
-                    try:
-                        index = self._todo.get_nowait()
-                    except queue.Empty:
-                        return
-                    answer = self._send(client, index)
-                    with self._answered:
-                        self.answers[index] = answer
-                        self._answered.notify_all()
-        except BaseException as exc:  # reported by wait_for and join
-            with self._answered:
-                self.errors.append(exc)
-                self._answered.notify_all()
-
-    def _send(self, client: httpx.Client, index: int) -> OrderAnswer:
-        while time.monotonic() < self._deadline:
-            try:
-                response = client.post("/cxml/orders", content=self.bodies[index],
-                                       headers=CXML_HEADERS)  # fmt: skip
-            except httpx.TransportError:
-                response = None
-            if response is not None and response.status_code < 500:
-                return read_answer(response)
-            with self._answered:
-                self.retries[index] += 1
-            time.sleep(RETRY_PAUSE)  # the server is down or restarting: try again shortly
-        raise TimeoutError(f"PO {index} was not answered within {DEADLINE}s")
+def coupa(base_url: str, bodies: Sequence[bytes]) -> CoupaSender:
+    return CoupaSender([base_url], bodies, clients=CLIENTS, deadline=DEADLINE,
+                       retry_pause=RETRY_PAUSE)  # fmt: skip
 
 
 def send_all(base_url: str, bodies: Sequence[bytes]) -> list[OrderAnswer]:
-    return Sending(base_url, bodies).join()
+    return coupa(base_url, bodies).join()
 
 
 # -- what the database holds -----------------------------------------------------------------
@@ -334,7 +262,7 @@ def test_a_server_killed_while_pos_arrive_loses_none_and_duplicates_none(
     ]
     marketplace.start()
 
-    sending = Sending(marketplace.base_url, bodies)
+    sending = coupa(marketplace.base_url, bodies)
     sending.wait_for(KILL_AFTER)
     marketplace.kill()
     marketplace.start()

@@ -26,11 +26,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import queue
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
@@ -39,10 +37,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-import httpx
 import pytest
 from billing_receiver import CONTRACT, Receiver, add_billing_catalog, invoice_receiver
-from orders_support import CXML_HEADERS, OrderAnswer, order_items, order_request, read_answer
+from coupa_sender import CoupaSender
+from orders_support import order_items, order_request
 from orders_support import pending_request as make_pending_request
 from postgres import fresh_postgres_database
 from punchout_web import SECRET
@@ -244,83 +242,6 @@ def pending_requests(
         return [first, *pool.map(make, range(1, count))]
 
 
-# -- sending as Coupa does, behind a load balancer -------------------------------------------
-
-
-class Coupa:
-    """Client threads posting POs: PO ``i`` first to app ``i % 2``; a transport error or a
-    5xx is sent again, same document, to the next app (as a load balancer takes a dead
-    backend out); a 4xx is an answer."""
-
-    def __init__(self, base_urls: Sequence[str], bodies: Sequence[bytes]) -> None:
-        self.base_urls = list(base_urls)
-        self.bodies = list(bodies)
-        self.answers: dict[int, OrderAnswer] = {}
-        self.retries: Counter[int] = Counter()
-        self.errors: list[BaseException] = []
-        self._answered = threading.Condition()
-        self._todo: queue.SimpleQueue[int] = queue.SimpleQueue()
-        for index in range(len(self.bodies)):
-            self._todo.put(index)
-        self._deadline = time.monotonic() + DEADLINE
-        self._threads = [threading.Thread(target=self._run, daemon=True) for _ in range(CLIENTS)]
-        for thread in self._threads:
-            thread.start()
-
-    def wait_for(self, count: int) -> None:
-        with self._answered:
-            reached = self._answered.wait_for(
-                lambda: len(self.answers) >= count or bool(self.errors),
-                timeout=self._deadline - time.monotonic(),
-            )
-        assert not self.errors, self.errors
-        assert reached, f"only {len(self.answers)} PO(s) answered before the deadline"
-
-    def join(self) -> list[OrderAnswer]:
-        for thread in self._threads:
-            thread.join(timeout=max(self._deadline - time.monotonic(), 0.1))
-        assert not self.errors, self.errors
-        assert len(self.answers) == len(self.bodies), "not every PO was answered in time"
-        return [self.answers[index] for index in range(len(self.bodies))]
-
-    def _run(self) -> None:
-        clients = [httpx.Client(base_url=url, timeout=30.0) for url in self.base_urls]
-        try:
-            while True:
-                try:
-                    index = self._todo.get_nowait()
-                except queue.Empty:
-                    return
-                answer = self._send(clients, index)
-                with self._answered:
-                    self.answers[index] = answer
-                    self._answered.notify_all()
-        except BaseException as exc:  # reported by wait_for and join
-            with self._answered:
-                self.errors.append(exc)
-                self._answered.notify_all()
-        finally:
-            for client in clients:
-                client.close()
-
-    def _send(self, clients: Sequence[httpx.Client], index: int) -> OrderAnswer:
-        attempt = 0
-        while time.monotonic() < self._deadline:
-            client = clients[(index + attempt) % len(clients)]
-            try:
-                response = client.post("/cxml/orders", content=self.bodies[index],
-                                       headers=CXML_HEADERS)  # fmt: skip
-            except httpx.TransportError:
-                response = None
-            if response is not None and response.status_code < 500:
-                return read_answer(response)
-            attempt += 1
-            with self._answered:
-                self.retries[index] += 1
-            time.sleep(RETRY_PAUSE)
-        raise TimeoutError(f"PO {index} was not answered within {DEADLINE}s")
-
-
 # -- what the database holds -----------------------------------------------------------------
 
 
@@ -392,7 +313,13 @@ def test_two_apps_and_two_workers_lose_and_duplicate_nothing_when_one_of_each_is
         arranged = time.monotonic() - started
         apps, workers = start_processes(environ, processes, tmp_path)
 
-        coupa = Coupa([app.base_url for app in apps], bodies)
+        coupa = CoupaSender(
+            [app.base_url for app in apps],
+            bodies,
+            clients=CLIENTS,
+            deadline=DEADLINE,
+            retry_pause=RETRY_PAUSE,
+        )
         coupa.wait_for(KILL_APP_AFTER)
         apps[0].kill()
         answers = coupa.join()
