@@ -22,15 +22,11 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 
-import psycopg
 import pytest
-from postgres import fresh_postgres_database
-from psycopg import sql
-from sqlalchemy.engine import make_url
+from postgres import empty_postgres_tables, fresh_postgres_database
 
 from marketplace.storage import migrate
 from marketplace.storage.database import Database, open_database
-from marketplace.storage.tables import metadata
 
 POSTGRES_URL_VARIABLE = "MARKETPLACE_TEST_POSTGRES_URL"
 BACKENDS = ["sqlite", *(["postgresql"] if os.environ.get(POSTGRES_URL_VARIABLE) else [])]
@@ -69,16 +65,6 @@ def migrated_postgres_url(postgres_server_url: str) -> Iterator[str]:
         yield url
 
 
-def _empty_postgres_tables(url: str) -> None:
-    tables = [table.name for table in metadata.sorted_tables] + ["product_search"]
-    statement = sql.SQL("TRUNCATE {} RESTART IDENTITY CASCADE").format(
-        sql.SQL(", ").join(sql.Identifier(name) for name in tables)
-    )
-    conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(conninfo, autocommit=True) as connection:
-        connection.execute(statement)
-
-
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A migrated database holding nothing, on each backend."""
@@ -87,7 +73,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         shutil.copyfile(request.getfixturevalue("migrated_sqlite_file"), path)
         return f"sqlite:///{path}"
     url: str = request.getfixturevalue("migrated_postgres_url")
-    _empty_postgres_tables(url)
+    empty_postgres_tables(url)
     return url
 
 

@@ -8,7 +8,6 @@
 - concurrency: the app in a uvicorn thread on a free port (:func:`serving`) and the same
   documents posted from several threads at once (:func:`post_concurrently`);
 - e-mail: an SMTP server on loopback that keeps what it receives (:func:`smtp_inbox`);
-- emptying a PostgreSQL database between tests (:func:`empty_postgres_tables`).
 """
 
 from __future__ import annotations
@@ -27,7 +26,6 @@ from email.message import Message
 from typing import Any
 
 import httpx
-import psycopg
 import pytest
 import storage_builders as build
 import uvicorn
@@ -35,10 +33,8 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from cxml_builders import bill_to
 from fastapi import FastAPI
-from psycopg import sql
 from punchout_web import FORM_POST_URL, SECRET, USER_EMAIL, header
 from servers import free_port
-from sqlalchemy.engine import make_url
 
 import cxml
 from cxml.models.common import (
@@ -60,7 +56,6 @@ from marketplace.services import punchout
 from marketplace.services.cxml_auth import authenticate_buyer
 from marketplace.services.ports import UnitOfWorkFactory
 from marketplace.services.secret_box import FernetSecretBox
-from marketplace.storage.tables import metadata
 
 __all__ = [
     "CXML_HEADERS",
@@ -69,7 +64,6 @@ __all__ = [
     "Inbox",
     "OrderAnswer",
     "add_catalog",
-    "empty_postgres_tables",
     "order_items",
     "order_request",
     "pending_request",
@@ -310,17 +304,3 @@ def smtp_inbox() -> Iterator[Inbox]:
         yield inbox
     finally:
         controller.stop()
-
-
-# -- databases -------------------------------------------------------------------------------
-
-
-def empty_postgres_tables(url: str) -> None:
-    """Delete every row of every table of the PostgreSQL database at ``url``."""
-    tables = [table.name for table in metadata.sorted_tables] + ["product_search"]
-    statement = sql.SQL("TRUNCATE {} RESTART IDENTITY CASCADE").format(
-        sql.SQL(", ").join(sql.Identifier(name) for name in tables)
-    )
-    conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(conninfo, autocommit=True) as connection:
-        connection.execute(statement)

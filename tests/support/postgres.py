@@ -11,6 +11,8 @@ import psycopg
 from psycopg import sql
 from sqlalchemy.engine import make_url
 
+from marketplace.storage.tables import metadata
+
 
 @contextmanager
 def fresh_postgres_database(server_url: str, prefix: str = "test") -> Iterator[str]:
@@ -27,3 +29,14 @@ def fresh_postgres_database(server_url: str, prefix: str = "test") -> Iterator[s
             connection.execute(
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
             )
+
+
+def empty_postgres_tables(url: str) -> None:
+    """Delete every row of every table of the PostgreSQL database at ``url``."""
+    tables = [table.name for table in metadata.sorted_tables] + ["product_search"]
+    statement = sql.SQL("TRUNCATE {} RESTART IDENTITY CASCADE").format(
+        sql.SQL(", ").join(sql.Identifier(name) for name in tables)
+    )
+    conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(conninfo, autocommit=True) as connection:
+        connection.execute(statement)

@@ -4,34 +4,19 @@ a small catalog to shop from."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from orders_support import add_catalog, empty_postgres_tables
+from orders_support import add_catalog
 
 from marketplace.config import Settings
 from marketplace.storage.database import Database, open_database
 from marketplace.web.app import create_app
 
 BASE_URL = "http://127.0.0.1:8000"
-BACKENDS = ["sqlite", *(["postgresql"] if os.environ.get("MARKETPLACE_TEST_POSTGRES_URL") else [])]
-
-
-@pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A migrated database holding nothing, on each backend, for this test alone."""
-    if request.param == "sqlite":
-        path = tmp_path / "marketplace.db"
-        shutil.copyfile(request.getfixturevalue("migrated_sqlite_file"), path)
-        return f"sqlite:///{path}"
-    url: str = request.getfixturevalue("migrated_postgres_url")
-    empty_postgres_tables(url)
-    return url
 
 
 @pytest.fixture
