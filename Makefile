@@ -23,9 +23,10 @@ help:
 
 venv: $(STAMP)
 
-# Re-installs whenever pyproject.toml changes.
-$(STAMP): pyproject.toml
+# Re-installs (and rebuilds cxml's C accelerator) whenever the build files change.
+$(STAMP): pyproject.toml setup.py src/cxml/reading/_speedups.pyx
 	PYTHON=$(PYTHON) scripts/ensure-python.sh
+	scripts/ensure-compiler.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
@@ -71,8 +72,8 @@ fmt: $(STAMP)
 	$(BIN)/ruff check --fix $(LINT_PATHS)
 
 clean:
-	rm -rf build dist src/*.egg-info .mypy_cache .ruff_cache .pytest_cache .hypothesis .import_linter_cache
+	rm -rf build dist src/*.egg-info src/cxml/reading/_speedups.c .mypy_cache .ruff_cache .pytest_cache .hypothesis .import_linter_cache
 	find src tests bench -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV)
+	rm -rf $(VENV) src/cxml/reading/_speedups.*.so

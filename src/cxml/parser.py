@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
@@ -46,6 +48,15 @@ from cxml.reading._xml import (
 )
 from cxml.reading.documents import READERS, read_status
 
+if TYPE_CHECKING:
+    from cxml.reading._speedups import Node
+
+_copy_tree: Callable[[etree._Element], Node] | None
+try:  # the C-level copy of the tree (setup.py builds it when a compiler is there)
+    from cxml.reading._speedups import build as _copy_tree
+except ImportError:  # pragma: no cover - the tests force _copy_tree = None to cover this
+    _copy_tree = None
+
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "DEFAULT_MAX_ELEMENTS",
@@ -53,6 +64,7 @@ __all__ = [
     "doctype_of",
     "parse",
     "parse_xml",
+    "speedups",
 ]
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
@@ -204,8 +216,14 @@ def parse(
         raise CxmlError(f"unreadable cXML: {_first_line(exc)}", 406) from exc
 
 
+def speedups() -> bool:
+    """Whether the readers read the C-level copy of the tree (cxml.reading._speedups)."""
+    return _copy_tree is not None
+
+
 def _read_document(tree: etree._ElementTree) -> Document:
-    root = tree.getroot()
+    lxml_root = tree.getroot()
+    root: Element = lxml_root if _copy_tree is None else _copy_tree(lxml_root)
     if root.tag != "cXML":
         raise CxmlError(f"the root element is {str(root.tag)[:40]!r}, not cXML", 406)
     kids = children(root)

@@ -6,15 +6,20 @@ import datetime as dt
 import enum
 import functools
 from decimal import Decimal, InvalidOperation
-from typing import NoReturn, TypeVar
+from typing import TYPE_CHECKING, NoReturn, TypeAlias, TypeVar
 
 from lxml import etree
 
 from cxml.errors import CxmlError
 from cxml.timestamps import parse_date, parse_datetime
 
+if TYPE_CHECKING:
+    from cxml.reading._speedups import Node
+
 E = TypeVar("E", bound=enum.Enum)
-Element = etree._Element
+# What readers read: an lxml element, or its C-level copy when cxml.reading._speedups is
+# built (the parser picks one; the readers only use what both answer).
+Element: TypeAlias = "etree._Element | Node"
 Children = dict[str, list[Element]]
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -29,10 +34,11 @@ def tag_name(element: Element) -> str:
 
 def fail(element: Element, message: str, status_code: int = 406) -> NoReturn:
     """Raise a CxmlError whose path names ``element`` (computed only on failure)."""
+    original = element if isinstance(element, etree._Element) else element.element()
     try:
-        path = element.getroottree().getpath(element)
+        path = original.getroottree().getpath(original)
     except (ValueError, TypeError):  # pragma: no cover - getpath works on parsed trees
-        path = str(element.tag)
+        path = str(original.tag)
     raise CxmlError(message, status_code, path=path)
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from lxml import etree
-
 from cxml.models.common import (
     Accounting,
     Address,
@@ -78,7 +76,7 @@ _order_reference = constructor(OrderReference)
 _MONEY: dict[tuple[str, str | None], Money] = {}
 _EXTRINSICS: dict[tuple[str | None, str | None], Extrinsic] = {}
 _CLASSIFICATIONS: dict[tuple[str | None, str | None], Classification] = {}
-_ACCOUNTINGS: dict[bytes, Accounting] = {}
+_ACCOUNTINGS: dict[tuple[str | tuple[str, str, str] | None, ...], Accounting] = {}
 # Descriptions that repeat are short ("Sales tax"); a line's own text is longer and read anew.
 _SHORT_TEXT = 32
 _SHORT_DESCRIPTIONS: dict[tuple[str, str | None], Description] = {}
@@ -498,36 +496,35 @@ def read_distribution(element: Element) -> Distribution:
 
 def read_accounting(element: Element) -> Accounting:
     """``Accounting``: a name and its segments (shared instances when they repeat)."""
-    # Accountings repeat line after line (one cost center for a whole PO): the key is the
-    # element's own markup, so equal bytes give the shared instance and anything else reads.
-    key = etree.tostring(element, with_tail=False)
-    cached = _ACCOUNTINGS.get(key)
-    if cached is not None:
-        return cached
-    kids = element.getchildren()
-    segments: list[Segment] = []
-    for segment in kids:
+    # Accountings repeat line after line (one cost center for a whole PO): the values are
+    # read, and equal values give the shared instance instead of new segments.
+    values: list[tuple[str, str, str]] = []
+    for segment in element.getchildren():
         tag = segment.tag
         if tag == "Segment":
             get = segment.get
             segment_type, segment_id = get("type"), get("id")
             if segment_type is None or segment_id is None:
                 fail(segment, "Segment lacks the required type or id attribute")
-            segments.append(_segment(segment_type, segment_id, get("description", "")))
+            values.append((segment_type, segment_id, get("description", "")))
         elif tag == "AccountingSegment":
             segment_kids = children(segment)
             description = first(segment_kids, "Description")
-            segments.append(
-                _segment(
+            values.append(
+                (
                     child_text(segment_kids, "Name") or "",
                     attr(segment, "id"),
                     read_description(description).text if description is not None else "",
                 )
             )
-    if not segments:
+    key = (element.get("name"), *values)
+    cached = _ACCOUNTINGS.get(key)
+    if cached is not None:
+        return cached
+    if not values:
         fail(element, "Accounting has no Segment")
-    accounting = _accounting(attr(element, "name"), tuple(segments))
-    return remember(_ACCOUNTINGS, key, accounting)
+    segments = tuple([_segment(*value) for value in values])
+    return remember(_ACCOUNTINGS, key, _accounting(attr(element, "name"), segments))
 
 
 def read_document_reference(kids: Children) -> str | None:

@@ -1,13 +1,15 @@
-"""Fixtures for the cxml tests: the official DTDs (a missing folder fails, never skips)."""
+"""Fixtures for the cxml tests: the official DTDs (missing fails, never skips), both readers."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 import cxml
+from cxml import parser
 
 ROOT = Path(__file__).resolve().parents[3]
 SAMPLES = Path(__file__).resolve().parent / "samples"
@@ -30,3 +32,22 @@ def dtd_catalog() -> cxml.DtdCatalog:
 @pytest.fixture(scope="session")
 def samples_dir() -> Path:
     return SAMPLES
+
+
+@pytest.fixture(scope="module", autouse=True, params=["speedups", "lxml-elements"])
+def reader(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Every cxml test runs twice: reading the C-level copy of the tree, and lxml's elements.
+
+    The readers are one implementation over both (cxml.reading._speedups); the second run is
+    what a machine without a C compiler gets. Module-scoped, so hypothesis tests can use it.
+    """
+    mode: str = request.param
+    if mode == "speedups":
+        yield mode
+        return
+    saved = parser._copy_tree
+    parser._copy_tree = None
+    try:
+        yield mode
+    finally:
+        parser._copy_tree = saved

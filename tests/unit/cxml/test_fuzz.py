@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 import cxml
+from cxml import parser
 
 Mutation = tuple[Any, ...]
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -454,3 +455,27 @@ def test_structurally_damaged_documents_raise_only_cxml_errors(
     document = parse_or_cxml_error(mutate_tree(seed, tree))
     if document is not None:
         serialize_or_cxml_error(document)
+
+
+def outcome(data: bytes) -> cxml.Document | tuple[int, str]:
+    try:
+        return cxml.parse(data)
+    except cxml.CxmlError as exc:
+        return (exc.status_code, exc.message)
+
+
+@FUZZ
+@given(seed=st.sampled_from(SEED_BYTES), tree=st.lists(TREE_MUTATIONS, max_size=6))
+def test_both_readers_give_the_same_document_or_the_same_error(
+    seed: bytes, tree: list[Mutation]
+) -> None:
+    # The readers read the C-level copy of the tree when cxml.reading._speedups is built and
+    # lxml's elements otherwise: the same document, or the same error naming the same path.
+    data = mutate_tree(seed, tree)
+    with_copy = outcome(data)
+    saved, parser._copy_tree = parser._copy_tree, None
+    try:
+        with_elements = outcome(data)
+    finally:
+        parser._copy_tree = saved
+    assert with_copy == with_elements
