@@ -19,6 +19,10 @@ one held connection per client, at the same concurrency. It is measured just bef
 after the orders, and the two are pooled, so that a slow spell of this shared machine hits
 both sides alike.
 
+For scale, each row also gives the HTTP floor: the rate at which the same server answers
+``GET /healthz`` (no parsing, no database) through the same clients at the same concurrency,
+measured right after the orders. No order can be answered faster than that.
+
 Target (issue 6), read at 8 clients: orders/s >= 25% of the ceiling, with p99 < 250 ms at that
 rate. Eight concurrent clients stand for the load the target speaks of (a procurement system
 sending POs in parallel, and its retries); one client shows the latency of a lone PO.
@@ -88,6 +92,7 @@ class Figures:
     p50: float
     p99: float
     ceiling: float
+    http_floor: float
 
     @property
     def ratio(self) -> float:
@@ -319,6 +324,28 @@ def post_orders(base_url: str, bodies: Sequence[bytes], clients: int) -> tuple[f
             session.close()
 
 
+def healthz_rate(base_url: str, clients: int, seconds: float) -> float:
+    """``GET /healthz`` per second through ``clients`` keep-alive clients: the HTTP floor."""
+    counts = [0] * clients
+    sessions = [httpx.Client(base_url=base_url, timeout=60) for _ in range(clients)]
+    for session in sessions:
+        session.get("/healthz")
+
+    def ask(index: int) -> None:
+        session = sessions[index]
+        deadline = time.perf_counter() + seconds
+        while time.perf_counter() < deadline:
+            session.get("/healthz").raise_for_status()
+            counts[index] += 1
+
+    try:
+        took = run_clients(clients, ask)
+        return sum(counts) / took
+    finally:
+        for session in sessions:
+            session.close()
+
+
 def commit_rate(database: Database, clients: int, seconds: float) -> tuple[int, float]:
     """Bare one-row INSERT + COMMIT transactions for ``seconds``: how many, in how long."""
     insert = text("INSERT INTO bench_ceiling (n) VALUES (:n)")
@@ -344,10 +371,11 @@ def commit_rate(database: Database, clients: int, seconds: float) -> tuple[int, 
 def measure_row(
     database: Database, base_url: str, clients: int, warmup: list[bytes], timed: list[bytes]
 ) -> Figures:
-    """Ceiling, warm-up, the timed orders, ceiling again."""
+    """Ceiling, warm-up, the timed orders, the HTTP floor, ceiling again."""
     before = commit_rate(database, clients, 1.0)
     post_orders(base_url, warmup, clients)
     took, latencies = post_orders(base_url, timed, clients)
+    http_floor = healthz_rate(base_url, clients, 1.0)
     after = commit_rate(database, clients, 1.0)
     ordered = sorted(latencies)
     return Figures(
@@ -356,6 +384,7 @@ def measure_row(
         p50=statistics.median(ordered),
         p99=ordered[max(0, math.ceil(len(ordered) * 0.99) - 1)],
         ceiling=(before[0] + after[0]) / (before[1] + after[1]),
+        http_floor=http_floor,
     )
 
 
@@ -453,7 +482,8 @@ def print_row(label: str, row: Figures, note: str) -> None:
     verdict = "PASS" if row.meets else "MISS"
     print(
         f"{label:<11}{row.clients:>8}{row.rate:>10.1f}{row.p50:>9.1f}{row.p99:>9.1f}"
-        f"{row.ceiling:>15.0f}{row.ratio:>16.1%}{verdict:>8}   {note}".rstrip()
+        f"{row.ceiling:>15.0f}{row.ratio:>16.1%}{verdict:>8}{row.http_floor:>14.0f}"
+        f"   {note}".rstrip()
     )
 
 
@@ -470,7 +500,8 @@ def main() -> int:
     args = parser.parse_args()
     concurrencies = [int(clients) for clients in args.clients.split(",")]
     print(f"{'backend':<11}{'clients':>8}{'orders/s':>10}{'p50 ms':>9}{'p99 ms':>9}"
-          f"{'ceiling tx/s':>15}{'orders/ceiling':>16}{'target':>8}")  # fmt: skip
+          f"{'ceiling tx/s':>15}{'orders/ceiling':>16}{'target':>8}"
+          f"{'http floor/s':>14}")  # fmt: skip
     results: dict[str, list[Figures]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-orders-") as name:
         folder = Path(name)
@@ -496,6 +527,10 @@ def report(label: str, rows: Sequence[Figures]) -> bool:
     print(f"{label}, {row.clients} clients: {row.rate:.0f} orders/s = {row.ratio:.0%} of the "
           f"commit ceiling (target >= {RATIO_TARGET:.0%}), p99 {row.p99:.0f} ms (target < "
           f"{P99_LIMIT_MS:.0f} ms): {'meets' if row.meets else 'MISSES'} the target")  # fmt: skip
+    needed = row.ceiling * RATIO_TARGET
+    if row.http_floor < needed:
+        print(f"  the target asks for {needed:.0f} orders/s; this server answers an empty "
+              f"GET /healthz at {row.http_floor:.0f}/s with the same clients")  # fmt: skip
     return row.meets
 
 
