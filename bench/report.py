@@ -67,10 +67,11 @@ def docstring_parts(script: Path) -> tuple[str, str]:
 
 
 def read_results(folder: Path) -> list[Result]:
-    """Every benchmark script of ``bench/`` (this one aside), with what it left in ``folder``."""
+    """Every benchmark script of ``bench/`` (this one and the shared ``_*.py`` aside), with
+    what it left in ``folder``."""
     results = []
     for script in sorted(BENCH_DIR.glob("*.py")):
-        if script.name == Path(__file__).name:
+        if script.name == Path(__file__).name or script.name.startswith("_"):
             continue
         output_file = folder / f"{script.stem}.txt"
         status_file = folder / f"{script.stem}.status"
