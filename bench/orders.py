@@ -21,7 +21,13 @@ both sides alike.
 
 For scale, each row also gives the HTTP floor: the rate at which the same server answers
 ``GET /healthz`` (no parsing, no database) through the same clients at the same concurrency,
-measured right after the orders. No order can be answered faster than that.
+measured right after the orders. No order can be answered faster than that. And after the
+rows, the services alone: more orders of the same shape through ``cxml.parse``,
+``authenticate_buyer`` (with the rate limit) and ``receive_order`` in this process, one at a
+time, no HTTP, with the time each part took. On SQLite that time is nearly all the
+interpreter's (the database runs in the process, and one process serves it), so no server
+takes orders much faster; on PostgreSQL part of it is waiting for the database server, which
+concurrent orders overlap.
 
 Target (issue 6), read at 8 clients: orders/s >= 25% of the ceiling, with p99 < 250 ms at that
 rate. Eight concurrent clients stand for the load the target speaks of (a procurement system
@@ -62,7 +68,8 @@ from marketplace.domain.catalog import DimensionKind, PricingModel, Product
 from marketplace.domain.charges import OfferChoice
 from marketplace.domain.procurement import PortalConnection
 from marketplace.domain.punchout import SubscriptionRequest
-from marketplace.services import accounts, punchout
+from marketplace.services import accounts, punchout, rate_limits
+from marketplace.services import orders as order_service
 from marketplace.services.catalog import seed_catalog
 from marketplace.services.connections import ConnectionRequest, create_connection
 from marketplace.services.cxml_auth import CxmlCaller, authenticate_buyer
@@ -324,6 +331,46 @@ def post_orders(base_url: str, bodies: Sequence[bytes], clients: int) -> tuple[f
             session.close()
 
 
+@dataclass(frozen=True)
+class ServiceFigures:
+    """The services alone, one order at a time: orders/s and milliseconds per part."""
+
+    rate: float
+    parse_ms: float
+    credentials_ms: float
+    order_ms: float
+
+
+def service_rate(database: Database, secret_key: str, bodies: Sequence[bytes]) -> ServiceFigures:
+    """Parse, authenticate (with the rate limit) and receive each order in this process."""
+    box = FernetSecretBox([secret_key])
+    limit = rate_limits.RateLimit(1_000_000, 1_000_000)
+    parts = [0.0, 0.0, 0.0]
+    for body in bodies:
+        started = time.perf_counter()
+        document = cxml.parse(body)
+        parsed = time.perf_counter()
+        assert document.header is not None
+        caller = authenticate_buyer(
+            database.unit_of_work(),
+            document.header,
+            box=box,
+            test_requested=document.is_test,
+            rate_limit=limit,
+        )
+        authenticated = time.perf_counter()
+        answer = order_service.receive_order(
+            database.unit_of_work(all_or_nothing=True), caller, document
+        )
+        if answer.status_code != 200:
+            raise RuntimeError(f"an order was not accepted: {answer.text}")
+        parts[0] += parsed - started
+        parts[1] += authenticated - parsed
+        parts[2] += time.perf_counter() - authenticated
+    count = len(bodies)
+    return ServiceFigures(count / sum(parts), *(part / count * 1000 for part in parts))
+
+
 def healthz_rate(base_url: str, clients: int, seconds: float) -> float:
     """``GET /healthz`` per second through ``clients`` keep-alive clients: the HTTP floor."""
     counts = [0] * clients
@@ -453,7 +500,8 @@ def measure_backend(
         started = time.perf_counter()
         buyer = arrange(database, secret_key)
         per_row = warmup + orders
-        requests = pending_requests(database, buyer, per_row * len(concurrencies))
+        in_process = warmup + orders
+        requests = pending_requests(database, buyer, per_row * len(concurrencies) + in_process)
         bodies = [order_document(buyer, r, n) for n, r in enumerate(requests)]
         arranged = time.perf_counter() - started
         rows = []
@@ -463,6 +511,12 @@ def measure_backend(
                 row = measure_row(database, base_url, clients, mine[:warmup], mine[warmup:])
                 print_row(label, row, f"(arranged in {arranged:.0f} s)" if index == 0 else "")
                 rows.append(row)
+        alone = bodies[per_row * len(concurrencies) :]
+        service_rate(database, secret_key, alone[:warmup])
+        services = service_rate(database, secret_key, alone[warmup:])
+        print(f"{label:<11}services alone, one at a time, no HTTP: {services.rate:.0f} orders/s "
+              f"(parse {services.parse_ms:.2f} ms, credentials and rate limit "
+              f"{services.credentials_ms:.2f} ms, order {services.order_ms:.2f} ms)")  # fmt: skip
         _check_counts(database, len(bodies))
     finally:
         database.dispose()
