@@ -10,7 +10,9 @@ lxml element API the readers use (``tag``, ``text``, ``tail``, ``get``, ``getchi
 reads either; ``cxml.parser`` falls back to the lxml elements when this module is not built.
 
 Only element children are kept: the hardened parser drops comments and processing
-instructions, and refuses entity references before anything is read.
+instructions, and refuses entity references before anything is read. A copy points into the
+libxml2 tree it was made from (for :meth:`Node.element`) and keeps that document alive; the
+tree must not be changed while its copy is in use (the parser's trees never are).
 """
 
 cimport cython
