@@ -26,7 +26,7 @@ venv: $(STAMP)
 # Re-installs (and rebuilds cxml's C accelerator) whenever the build files change.
 $(STAMP): pyproject.toml setup.py src/cxml/reading/_speedups.pyx
 	PYTHON=$(PYTHON) scripts/ensure-python.sh
-	scripts/ensure-compiler.sh
+	PYTHON=$(PYTHON) scripts/ensure-compiler.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test,dev]'

@@ -2,7 +2,7 @@
 
 ``cxml/reading/_speedups.pyx`` is compiled with Cython against lxml's public C API. It is
 optional: without a C compiler the install still succeeds and ``cxml`` reads lxml elements
-directly, about a fifth slower (``cxml.parser.SPEEDUPS`` says which is in use).
+directly, about a fifth slower (``cxml.parser.speedups()`` says which is in use).
 """
 
 from __future__ import annotations

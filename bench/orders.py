@@ -500,8 +500,8 @@ def measure_backend(
         started = time.perf_counter()
         buyer = arrange(database, secret_key)
         per_row = warmup + orders
-        in_process = warmup + orders
-        requests = pending_requests(database, buyer, per_row * len(concurrencies) + in_process)
+        # One batch per concurrency, and one more for the services alone.
+        requests = pending_requests(database, buyer, per_row * (len(concurrencies) + 1))
         bodies = [order_document(buyer, r, n) for n, r in enumerate(requests)]
         arranged = time.perf_counter() - started
         rows = []
